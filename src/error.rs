@@ -1,0 +1,137 @@
+//! Why a file could not be scanned, in words a non-developer understands.
+//!
+//! Every variant's message says what is wrong with the file and what to do.
+//! `code()` gives a stable identifier for tests, the CLI and the page.
+
+use thiserror::Error;
+
+/// The list shown when a file is not recognised. Keep in step with the parsers.
+pub const SUPPORTED_FORMATS: &str = "n8n workflow exports (.json, one workflow or many), \
+Power Automate flows (definition.json, the exported package .zip, or flows inside a solution .zip), \
+and Salesforce Flow metadata (.flow-meta.xml or .flow)";
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ScanError {
+    #[error("The file is empty. Export the app again and drop the downloaded file here.")]
+    Empty,
+
+    #[error(
+        "This file is {size_mb} MB, more than the {limit_mb} MB lcscan reads at once. \
+         Export a single app or flow instead of a whole backup."
+    )]
+    TooLarge { size_mb: u64, limit_mb: u64 },
+
+    #[error(
+        "We could not recognise this file. lcscan reads: {SUPPORTED_FORMATS}. {detail}"
+    )]
+    UnknownFormat { detail: String },
+
+    #[error(
+        "This is {kind}, not an app export. lcscan reads: {SUPPORTED_FORMATS}."
+    )]
+    NotAnExport { kind: String },
+
+    #[error(
+        "This file looks like JSON but is broken at line {line}, column {column} ({reason}). \
+         It may have been cut off while downloading or changed by hand: export it again."
+    )]
+    InvalidJson {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+
+    #[error(
+        "This file looks like XML but is broken ({reason}). \
+         It may have been cut off while downloading or changed by hand: export it again."
+    )]
+    InvalidXml { reason: String },
+
+    #[error(
+        "This XML file declares a document type (DOCTYPE). Real app exports never do, and such \
+         declarations can be used to attack the tools that read them, so lcscan does not read it."
+    )]
+    XmlDoctype,
+
+    #[error(
+        "This file is nested more than {limit} levels deep, far deeper than any real export. \
+         It may be damaged or built to crash scanners, so lcscan stopped reading it."
+    )]
+    TooDeep { limit: usize },
+
+    #[error(
+        "This file has a single text value of {size_mb} MB, more than the {limit_mb} MB lcscan accepts. \
+         It may be damaged or built to slow scanners down."
+    )]
+    StringTooLong { size_mb: u64, limit_mb: u64 },
+
+    #[error(
+        "This file is not valid text: it has bytes that are not UTF-8 near byte {offset}. \
+         Export it again, or save it as UTF-8."
+    )]
+    InvalidUtf8 { offset: usize },
+
+    #[error(
+        "This zip archive is damaged or incomplete ({reason}). \
+         It may have been cut off while downloading: download or export it again."
+    )]
+    BrokenZip { reason: String },
+
+    #[error(
+        "This zip archive is protected by a password, so lcscan cannot read what is inside. \
+         Export the app again without a password."
+    )]
+    EncryptedZip,
+
+    #[error(
+        "This zip archive would unpack to more than {limit_mb} MB (or expands over {ratio}×), \
+         which is far more than any app export. It looks like a \"zip bomb\", so lcscan did not unpack it."
+    )]
+    ZipBomb { limit_mb: u64, ratio: u64 },
+
+    #[error(
+        "This zip archive holds {entries} files, more than the {limit} lcscan reads. \
+         Export a single app or solution instead."
+    )]
+    TooManyEntries { entries: usize, limit: usize },
+
+    #[error(
+        "This zip archive uses a compression method lcscan cannot read ({method}). \
+         Re-create it with ordinary zip (\"deflate\") compression, or export it again from the platform."
+    )]
+    UnsupportedCompression { method: String },
+
+    #[error(
+        "This zip archive holds zip archives inside zip archives more than {limit} levels deep. \
+         Unpack it and drop the app export itself."
+    )]
+    NestedTooDeep { limit: usize },
+
+    #[error("The policy file is not valid: {reason}")]
+    InvalidPolicy { reason: String },
+}
+
+impl ScanError {
+    /// A stable identifier for each kind of error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScanError::Empty => "empty",
+            ScanError::TooLarge { .. } => "too-large",
+            ScanError::UnknownFormat { .. } => "unknown-format",
+            ScanError::NotAnExport { .. } => "not-an-export",
+            ScanError::InvalidJson { .. } => "invalid-json",
+            ScanError::InvalidXml { .. } => "invalid-xml",
+            ScanError::XmlDoctype => "xml-doctype",
+            ScanError::TooDeep { .. } => "too-deep",
+            ScanError::StringTooLong { .. } => "string-too-long",
+            ScanError::InvalidUtf8 { .. } => "invalid-utf8",
+            ScanError::BrokenZip { .. } => "broken-zip",
+            ScanError::EncryptedZip => "encrypted-zip",
+            ScanError::ZipBomb { .. } => "zip-bomb",
+            ScanError::TooManyEntries { .. } => "too-many-entries",
+            ScanError::UnsupportedCompression { .. } => "unsupported-compression",
+            ScanError::NestedTooDeep { .. } => "nested-too-deep",
+            ScanError::InvalidPolicy { .. } => "invalid-policy",
+        }
+    }
+}

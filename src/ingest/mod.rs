@@ -1,0 +1,242 @@
+//! Ingest: turn the dropped bytes into decoded documents, within hard limits.
+//!
+//! Handles JSON (with or without BOM, UTF-8 or UTF-16), XML, and zip archives
+//! (deflate or stored, in memory, nested up to a limit). Nothing here knows
+//! about platforms: it only decides what kind of text each file holds.
+
+mod archive;
+mod text;
+
+use crate::error::ScanError;
+use crate::policy::Limits;
+
+pub use text::{check_json_shape, decode_text};
+
+/// A decoded document.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Json(serde_json::Value),
+    /// XML text, checked for depth and DOCTYPE; parse with [`parse_xml`].
+    Xml(String),
+    /// Other text (YAML, code, CSV), kept for parsers that read it.
+    Text(String),
+}
+
+/// One file: the dropped file itself or one member of an archive.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// What to show the user: `export.zip!/Workflows/Flow-1.json`, or just `flow.json`.
+    pub display_path: String,
+    /// Path inside the archive with `/` separators (backslashes from Power Apps
+    /// are turned into `/`); the file name itself for a lone file.
+    pub path: String,
+    pub content: Content,
+}
+
+impl Entry {
+    pub fn json(&self) -> Option<&serde_json::Value> {
+        match &self.content {
+            Content::Json(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn xml(&self) -> Option<&str> {
+        match &self.content {
+            Content::Xml(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match &self.content {
+            Content::Text(t) | Content::Xml(t) => Some(t),
+            Content::Json(_) => None,
+        }
+    }
+
+    /// The file name without folders.
+    pub fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// A member of an archive that was not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub display_path: String,
+    pub reason: String,
+}
+
+/// Everything read from one dropped file.
+#[derive(Debug, Clone, Default)]
+pub struct Bundle {
+    pub name: String,
+    pub entries: Vec<Entry>,
+    pub skipped: Vec<Skipped>,
+    /// The input was an archive.
+    pub is_archive: bool,
+}
+
+impl Bundle {
+    /// An entry by its path inside the archive (case-insensitive, `/` separators).
+    pub fn find(&self, path: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .find(|e| e.path.eq_ignore_ascii_case(path))
+    }
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
+
+/// Read one dropped file.
+pub fn ingest(input: &[u8], file_name: &str, limits: &Limits) -> Result<Bundle, ScanError> {
+    if input.is_empty() {
+        return Err(ScanError::Empty);
+    }
+    if input.len() as u64 > limits.max_input_bytes {
+        return Err(ScanError::TooLarge {
+            size_mb: mb(input.len() as u64),
+            limit_mb: mb(limits.max_input_bytes),
+        });
+    }
+    let mut bundle = Bundle {
+        name: file_name.to_string(),
+        ..Bundle::default()
+    };
+    if input.starts_with(ZIP_MAGIC) || input.starts_with(EMPTY_ZIP_MAGIC) {
+        bundle.is_archive = true;
+        let mut budget = archive::Budget::new(limits);
+        archive::read_zip(input, file_name, "", 0, limits, &mut budget, &mut bundle)?;
+        if bundle.entries.is_empty() {
+            return Err(ScanError::UnknownFormat {
+                detail: describe_skipped("This zip archive holds no JSON or XML files", &bundle.skipped),
+            });
+        }
+        return Ok(bundle);
+    }
+    let content = decode_document(input, limits)?;
+    bundle.entries.push(Entry {
+        display_path: file_name.to_string(),
+        path: file_name.replace('\\', "/"),
+        content,
+    });
+    Ok(bundle)
+}
+
+/// Decode one file's bytes into a document, or say precisely why not.
+pub fn decode_document(bytes: &[u8], limits: &Limits) -> Result<Content, ScanError> {
+    if let Some(kind) = binary_kind(bytes) {
+        return Err(ScanError::NotAnExport { kind: kind.into() });
+    }
+    let text = decode_text(bytes)?;
+    let trimmed = text.trim_start();
+    match trimmed.as_bytes().first() {
+        Some(b'{') | Some(b'[') => {
+            check_json_shape(trimmed, limits)?;
+            let value = serde_json::from_str(trimmed).map_err(|e| json_error(&e))?;
+            Ok(Content::Json(value))
+        }
+        Some(b'<') => {
+            text::check_xml_shape(trimmed, limits)?;
+            // Parse once here so a broken file is reported at ingest, not by a parser.
+            parse_xml(trimmed)?;
+            Ok(Content::Xml(trimmed.to_string()))
+        }
+        None => Err(ScanError::Empty),
+        Some(_) => Ok(Content::Text(text.into_owned())),
+    }
+}
+
+/// Parse XML with DTDs refused (no entity expansion, no external entities).
+pub fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, ScanError> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: 5_000_000,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options).map_err(|e| match e {
+        roxmltree::Error::DtdDetected => ScanError::XmlDoctype,
+        other => ScanError::InvalidXml {
+            reason: other.to_string(),
+        },
+    })
+}
+
+fn json_error(e: &serde_json::Error) -> ScanError {
+    let reason = match e.classify() {
+        serde_json::error::Category::Eof => "the file ends too early".to_string(),
+        _ => {
+            // serde's message ends with " at line X column Y"; we say that ourselves.
+            let msg = e.to_string();
+            match msg.find(" at line ") {
+                Some(i) => msg.get(..i).unwrap_or(&msg).to_string(),
+                None => msg,
+            }
+        }
+    };
+    if reason.contains("recursion limit") {
+        return ScanError::TooDeep {
+            limit: crate::policy::MAX_SUPPORTED_DEPTH,
+        };
+    }
+    ScanError::InvalidJson {
+        line: e.line(),
+        column: e.column(),
+        reason,
+    }
+}
+
+/// Recognise common binary files by their first bytes.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"\x1f\x8b", "a gzip-compressed file (.gz / .tar.gz)"),
+        (b"Rar!", "a RAR archive"),
+        (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+        (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+        (b"MZ", "a Windows program"),
+        (b"\x7fELF", "a Linux program"),
+        (b"\0asm", "a WebAssembly module"),
+        (b"SQLite format 3", "an SQLite database"),
+    ];
+    MAGIC
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|(_, kind)| *kind)
+        .or_else(|| looks_binary(bytes).then_some("a binary file"))
+}
+
+/// Many NUL or control bytes in the first KiB means this is not text.
+/// (UTF-16 text has NULs too, but starts with a byte-order mark.)
+fn looks_binary(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        return false;
+    }
+    let head = bytes.get(..1024).unwrap_or(bytes);
+    let control = head
+        .iter()
+        .filter(|&&b| b == 0 || (b < 0x09) || (b > 0x0d && b < 0x20 && b != 0x1b))
+        .count();
+    control * 10 > head.len()
+}
+
+fn describe_skipped(lead: &str, skipped: &[Skipped]) -> String {
+    if skipped.is_empty() {
+        return format!("{lead}.");
+    }
+    let list: Vec<&str> = skipped
+        .iter()
+        .take(5)
+        .map(|s| s.display_path.as_str())
+        .collect();
+    format!("{lead} (it holds: {}).", list.join(", "))
+}
+
+pub(crate) fn mb(bytes: u64) -> u64 {
+    bytes.div_ceil(1024 * 1024)
+}

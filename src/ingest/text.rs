@@ -1,0 +1,191 @@
+//! Text decoding and cheap shape checks done before a full parse.
+
+use std::borrow::Cow;
+
+use crate::error::ScanError;
+use crate::policy::Limits;
+
+use super::mb;
+
+/// Decode UTF-8 (with or without BOM) or UTF-16 with a BOM.
+pub fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, ScanError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        return utf8(rest, 3);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+        return utf16(rest, u16::from_le_bytes).map(Cow::Owned);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+        return utf16(rest, u16::from_be_bytes).map(Cow::Owned);
+    }
+    utf8(bytes, 0)
+}
+
+fn utf8(bytes: &[u8], offset: usize) -> Result<Cow<'_, str>, ScanError> {
+    std::str::from_utf8(bytes)
+        .map(Cow::Borrowed)
+        .map_err(|e| ScanError::InvalidUtf8 {
+            offset: offset + e.valid_up_to(),
+        })
+}
+
+fn utf16(bytes: &[u8], decode: fn([u8; 2]) -> u16) -> Result<String, ScanError> {
+    let units = bytes.chunks_exact(2).map(|c| decode([c[0], c[1]]));
+    let mut out = String::with_capacity(bytes.len() / 2);
+    for (i, ch) in char::decode_utf16(units).enumerate() {
+        match ch {
+            Ok(c) => out.push(c),
+            Err(_) => return Err(ScanError::InvalidUtf8 { offset: 2 + i * 2 }),
+        }
+    }
+    if bytes.len() % 2 == 1 {
+        return Err(ScanError::InvalidUtf8 {
+            offset: bytes.len() + 1,
+        });
+    }
+    Ok(out)
+}
+
+/// One linear pass over JSON text: nesting depth and longest string stay within limits.
+/// Runs before serde so hostile files fail fast with a clear message.
+pub fn check_json_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
+    let max_depth = limits.max_depth.min(crate::policy::MAX_SUPPORTED_DEPTH);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut string_start = 0usize;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+                check_string_len(i - string_start, limits)?;
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                string_start = i;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max_depth {
+                    return Err(ScanError::TooDeep { limit: max_depth });
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if in_string {
+        check_string_len(text.len() - string_start, limits)?;
+    }
+    Ok(())
+}
+
+fn check_string_len(len: usize, limits: &Limits) -> Result<(), ScanError> {
+    if len as u64 > limits.max_string_bytes {
+        return Err(ScanError::StringTooLong {
+            size_mb: mb(len as u64),
+            limit_mb: mb(limits.max_string_bytes),
+        });
+    }
+    Ok(())
+}
+
+/// Depth and DOCTYPE check for XML before parsing.
+pub fn check_xml_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
+    let max_depth = limits.max_depth;
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    while let Some(rel) = bytes.get(i..).and_then(|rest| memchr_lt(rest)) {
+        let at = i + rel;
+        let next = bytes.get(at + 1).copied();
+        match next {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b'?') => {}
+            Some(b'!') => {
+                if bytes
+                    .get(at + 2..at + 9)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(b"DOCTYPE"))
+                {
+                    return Err(ScanError::XmlDoctype);
+                }
+            }
+            _ => {
+                let end = bytes
+                    .get(at..)
+                    .and_then(|rest| rest.iter().position(|&b| b == b'>'))
+                    .map(|p| at + p);
+                let self_closing = end.is_some_and(|e| e > 0 && bytes.get(e - 1) == Some(&b'/'));
+                if !self_closing {
+                    depth += 1;
+                    if depth > max_depth {
+                        return Err(ScanError::TooDeep { limit: max_depth });
+                    }
+                }
+            }
+        }
+        i = at + 1;
+    }
+    Ok(())
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_utf16_are_decoded() {
+        assert_eq!(decode_text(b"\xef\xbb\xbf{}").unwrap(), "{}");
+        let le: Vec<u8> = [0xff, 0xfe, b'{', 0, b'}', 0].to_vec();
+        assert_eq!(decode_text(&le).unwrap(), "{}");
+        let be: Vec<u8> = [0xfe, 0xff, 0, b'[', 0, b']'].to_vec();
+        assert_eq!(decode_text(&be).unwrap(), "[]");
+    }
+
+    #[test]
+    fn invalid_utf8_reports_offset() {
+        let err = decode_text(b"{\"a\":\"\xff\"}").unwrap_err();
+        assert_eq!(err, ScanError::InvalidUtf8 { offset: 6 });
+    }
+
+    #[test]
+    fn depth_counts_only_outside_strings() {
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::default()
+        };
+        assert!(check_json_shape(r#"{"a":"[[[[[[[["}"#, &limits).is_ok());
+        assert_eq!(
+            check_json_shape("[[[[1]]]]", &limits),
+            Err(ScanError::TooDeep { limit: 3 })
+        );
+    }
+
+    #[test]
+    fn xml_depth_and_doctype() {
+        let limits = Limits {
+            max_depth: 2,
+            ..Limits::default()
+        };
+        assert!(check_xml_shape("<a><b/><c>x</c></a>", &limits).is_ok());
+        assert_eq!(
+            check_xml_shape("<a><b><c/><d></d></b></a><e><f><g>", &limits),
+            Err(ScanError::TooDeep { limit: 2 })
+        );
+        assert_eq!(
+            check_xml_shape("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x/>", &limits),
+            Err(ScanError::XmlDoctype)
+        );
+    }
+}

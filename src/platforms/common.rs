@@ -1,0 +1,117 @@
+//! Small helpers every parser uses. Platform-specific logic stays in the
+//! platform's own module.
+
+use serde_json::Value as Json;
+
+use crate::model::Location;
+
+/// Call `f(key, text, location)` for every string under `value`.
+///
+/// `key` is the nearest object key; inside arrays of `{name, value}` or
+/// `{key, value}` pairs (how most platforms store headers and parameters) the
+/// pair's name is used as the key of its value.
+pub fn walk_strings(value: &Json, key: &str, loc: &Location, f: &mut dyn FnMut(&str, &str, &Location)) {
+    walk(value, key, loc, f, 0);
+}
+
+const MAX_WALK_DEPTH: usize = 128;
+
+fn walk(value: &Json, key: &str, loc: &Location, f: &mut dyn FnMut(&str, &str, &Location), depth: usize) {
+    if depth > MAX_WALK_DEPTH {
+        return;
+    }
+    match value {
+        Json::String(s) => f(key, s, loc),
+        Json::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, key, &loc.index(i), f, depth + 1);
+            }
+        }
+        Json::Object(map) => {
+            if let Some((name, inner)) = pair(map) {
+                let inner_loc = loc.child(pair_value_key(map));
+                walk(inner, name, &inner_loc, f, depth + 1);
+                for (k, v) in map {
+                    if !is_pair_key(k) {
+                        walk(v, k, &loc.child(k), f, depth + 1);
+                    }
+                }
+                return;
+            }
+            for (k, v) in map {
+                walk(v, k, &loc.child(k), f, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn pair(map: &serde_json::Map<String, Json>) -> Option<(&str, &Json)> {
+    let name = map
+        .get("name")
+        .or_else(|| map.get("key"))
+        .and_then(Json::as_str)?;
+    let value = map.get("value")?;
+    Some((name, value))
+}
+
+fn pair_value_key(_map: &serde_json::Map<String, Json>) -> &'static str {
+    "value"
+}
+
+fn is_pair_key(k: &str) -> bool {
+    matches!(k, "name" | "key" | "value")
+}
+
+/// The lower-case host of an absolute http(s)/ftp URL, if it has a literal one.
+pub fn host_of(url: &str) -> Option<String> {
+    let url = url.trim();
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = if host_port.starts_with('[') {
+        host_port.split(']').next().map(|h| format!("{h}]"))?
+    } else {
+        host_port.split(':').next()?.to_string()
+    };
+    let host = host.to_ascii_lowercase();
+    let literal = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'));
+    literal.then_some(host)
+}
+
+/// A string field of a JSON object.
+pub fn str_at<'a>(value: &'a Json, key: &str) -> Option<&'a str> {
+    value.get(key).and_then(Json::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pairs_use_their_name_as_key() {
+        let v = json!({"parameters": [{"name": "Authorization", "value": "Bearer x"}], "url": "https://a"});
+        let mut seen = Vec::new();
+        walk_strings(&v, "", &Location::new("f", ""), &mut |k, s, l| {
+            seen.push((k.to_string(), s.to_string(), l.path.clone()))
+        });
+        assert!(seen.contains(&(
+            "Authorization".into(),
+            "Bearer x".into(),
+            "/parameters/0/value".into()
+        )));
+        assert!(seen.contains(&("url".into(), "https://a".into(), "/url".into())));
+    }
+
+    #[test]
+    fn host_of_handles_userinfo_ports_and_expressions() {
+        assert_eq!(host_of("https://u:p@API.Example.com:8443/x?y").as_deref(), Some("api.example.com"));
+        assert_eq!(host_of("http://10.0.0.1/path").as_deref(), Some("10.0.0.1"));
+        assert_eq!(host_of("={{ $json.url }}"), None);
+        assert_eq!(host_of("https://{{ $env.HOST }}/x"), None);
+    }
+}
