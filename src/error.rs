@@ -21,14 +21,10 @@ pub enum ScanError {
     )]
     TooLarge { size_mb: u64, limit_mb: u64 },
 
-    #[error(
-        "We could not recognise this file. lcscan reads: {SUPPORTED_FORMATS}. {detail}"
-    )]
+    #[error("We could not recognise this file. lcscan reads: {SUPPORTED_FORMATS}. {detail}")]
     UnknownFormat { detail: String },
 
-    #[error(
-        "This is {kind}, not an app export. lcscan reads: {SUPPORTED_FORMATS}."
-    )]
+    #[error("This is {kind}, not an app export. lcscan reads: {SUPPORTED_FORMATS}.")]
     NotAnExport { kind: String },
 
     #[error(

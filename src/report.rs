@@ -101,11 +101,7 @@ pub fn fingerprint(parts: &[&str]) -> String {
         hasher.update([0u8]);
     }
     let digest = hasher.finalize();
-    digest
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Show at most the first 4 and last 2 characters of a secret.

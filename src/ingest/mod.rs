@@ -111,7 +111,10 @@ pub fn ingest(input: &[u8], file_name: &str, limits: &Limits) -> Result<Bundle, 
         archive::read_zip(input, file_name, "", 0, limits, &mut budget, &mut bundle)?;
         if bundle.entries.is_empty() {
             return Err(ScanError::UnknownFormat {
-                detail: describe_skipped("This zip archive holds no JSON or XML files", &bundle.skipped),
+                detail: describe_skipped(
+                    "This zip archive holds no JSON or XML files",
+                    &bundle.skipped,
+                ),
             });
         }
         return Ok(bundle);

@@ -184,7 +184,10 @@ mod tests {
             Err(ScanError::TooDeep { limit: 2 })
         );
         assert_eq!(
-            check_xml_shape("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x/>", &limits),
+            check_xml_shape(
+                "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x/>",
+                &limits
+            ),
             Err(ScanError::XmlDoctype)
         );
     }

@@ -10,13 +10,24 @@ use crate::model::Location;
 /// `key` is the nearest object key; inside arrays of `{name, value}` or
 /// `{key, value}` pairs (how most platforms store headers and parameters) the
 /// pair's name is used as the key of its value.
-pub fn walk_strings(value: &Json, key: &str, loc: &Location, f: &mut dyn FnMut(&str, &str, &Location)) {
+pub fn walk_strings(
+    value: &Json,
+    key: &str,
+    loc: &Location,
+    f: &mut dyn FnMut(&str, &str, &Location),
+) {
     walk(value, key, loc, f, 0);
 }
 
 const MAX_WALK_DEPTH: usize = 128;
 
-fn walk(value: &Json, key: &str, loc: &Location, f: &mut dyn FnMut(&str, &str, &Location), depth: usize) {
+fn walk(
+    value: &Json,
+    key: &str,
+    loc: &Location,
+    f: &mut dyn FnMut(&str, &str, &Location),
+    depth: usize,
+) {
     if depth > MAX_WALK_DEPTH {
         return;
     }
@@ -109,7 +120,10 @@ mod tests {
 
     #[test]
     fn host_of_handles_userinfo_ports_and_expressions() {
-        assert_eq!(host_of("https://u:p@API.Example.com:8443/x?y").as_deref(), Some("api.example.com"));
+        assert_eq!(
+            host_of("https://u:p@API.Example.com:8443/x?y").as_deref(),
+            Some("api.example.com")
+        );
         assert_eq!(host_of("http://10.0.0.1/path").as_deref(), Some("10.0.0.1"));
         assert_eq!(host_of("={{ $json.url }}"), None);
         assert_eq!(host_of("https://{{ $env.HOST }}/x"), None);

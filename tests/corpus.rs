@@ -1,0 +1,135 @@
+//! Scans every real export in `../shared/corpus` (when present) and checks
+//! that nothing panics; prints the parse rate per platform.
+//!
+//! `cargo test --release --test corpus -- --nocapture` prints the table that
+//! `docs/corpus.md` records. Filter platforms with `LCSCAN_CORPUS=n8n,salesforce-flow`.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use lcscan::{scan, Policy};
+
+/// Platform folders whose files this build's parsers are expected to read.
+const PLATFORMS: &[&str] = &[
+    "n8n",
+    "n8n-credentials",
+    "power-automate",
+    "salesforce-flow",
+];
+
+fn corpus_root() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    root.is_dir().then_some(root)
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = read.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    total: usize,
+    parsed: usize,
+    findings: usize,
+    errors: BTreeMap<String, Vec<String>>,
+    panics: Vec<String>,
+}
+
+#[test]
+fn real_exports_scan_without_panics() {
+    let Some(root) = corpus_root() else {
+        eprintln!("../shared/corpus not found: corpus test skipped");
+        return;
+    };
+    let only: Option<Vec<String>> = std::env::var("LCSCAN_CORPUS")
+        .ok()
+        .map(|v| v.split(',').map(str::to_string).collect());
+    let policy = Policy::default();
+    // Keep the default panic message quiet; panics are collected and reported below.
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    for platform in PLATFORMS {
+        if only
+            .as_ref()
+            .is_some_and(|o| !o.iter().any(|p| p == platform))
+        {
+            continue;
+        }
+        let mut files = Vec::new();
+        files_under(&root.join(platform), &mut files);
+        let tally = tallies.entry(platform).or_default();
+        for file in files {
+            let Ok(bytes) = std::fs::read(&file) else {
+                continue;
+            };
+            let rel = file
+                .strip_prefix(&root)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            tally.total += 1;
+            match catch_unwind(AssertUnwindSafe(|| scan(&bytes, &name, &policy))) {
+                Ok(Ok(report)) => {
+                    tally.parsed += 1;
+                    tally.findings += report.findings.len();
+                }
+                Ok(Err(e)) => tally
+                    .errors
+                    .entry(e.code().to_string())
+                    .or_default()
+                    .push(rel),
+                Err(_) => tally.panics.push(rel),
+            }
+        }
+    }
+    let _ = std::panic::take_hook();
+
+    println!(
+        "| platform folder | files | parsed | parse rate | findings | not parsed (reason: count) |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (platform, t) in &tallies {
+        let rate = if t.total == 0 {
+            0.0
+        } else {
+            100.0 * t.parsed as f64 / t.total as f64
+        };
+        let reasons: Vec<String> = t
+            .errors
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", v.len()))
+            .collect();
+        println!(
+            "| {platform} | {} | {} | {rate:.1}% | {} | {} |",
+            t.total,
+            t.parsed,
+            t.findings,
+            reasons.join(", ")
+        );
+    }
+    for (platform, t) in &tallies {
+        for (code, paths) in &t.errors {
+            for p in paths.iter().take(8) {
+                eprintln!("  {platform} {code}: {p}");
+            }
+        }
+    }
+    let panics: Vec<&String> = tallies.values().flat_map(|t| &t.panics).collect();
+    assert!(panics.is_empty(), "scan panicked on: {panics:#?}");
+}
