@@ -2,6 +2,7 @@
 //! into the normalized [`crate::model`]. Parsers never judge; rules do.
 
 pub mod common;
+pub mod n8n;
 
 use crate::error::{ScanError, SUPPORTED_FORMATS};
 use crate::ingest::{Bundle, Entry};
@@ -21,7 +22,7 @@ pub struct Parser {
 }
 
 /// Every parser, in the order they are asked to claim entries.
-pub static PARSERS: &[&Parser] = &[];
+pub static PARSERS: &[&Parser] = &[&n8n::PARSER];
 
 /// Parse a bundle into apps, or say why nothing in it could be read.
 pub fn parse(bundle: &Bundle, notes: &mut Vec<Note>) -> Result<Vec<App>, ScanError> {
