@@ -383,9 +383,48 @@ fn step_kind(node_type: &str, short: &str, has_credentials: bool) -> StepKind {
         "if" | "switch" | "merge" | "noOp" | "filter" | "splitInBatches" | "wait"
         | "stopAndError" | "splitOut" | "aggregate" | "sort" | "limit" | "removeDuplicates"
         | "compareDatasets" | "itemLists" => StepKind::Control,
+        "openAi" => StepKind::Ai,
         _ if has_credentials => StepKind::ConnectorAction,
-        _ => StepKind::Other,
+        _ if is_core_utility(short) => StepKind::Other,
+        // Templates often ship app nodes with their credentials removed; the
+        // node still talks to that app.
+        _ => StepKind::ConnectorAction,
     }
+}
+
+/// Built-in nodes that work on the items themselves and talk to no outside app.
+fn is_core_utility(short: &str) -> bool {
+    matches!(
+        short,
+        "" | "html"
+            | "htmlExtract"
+            | "extractFromFile"
+            | "convertToFile"
+            | "form"
+            | "markdown"
+            | "editImage"
+            | "readWriteFile"
+            | "readBinaryFile"
+            | "readBinaryFiles"
+            | "writeBinaryFile"
+            | "moveBinaryData"
+            | "spreadsheetFile"
+            | "compression"
+            | "summarize"
+            | "executionData"
+            | "xml"
+            | "xlsx"
+            | "debugHelper"
+            | "n8n"
+            | "totp"
+            | "localFileTrigger"
+            | "quickChart"
+            | "rssFeedRead"
+            | "interval"
+            | "splitOut"
+            | "aiTransform"
+            | "jwt"
+    )
 }
 
 fn read_node<'a>(
@@ -582,12 +621,27 @@ fn code_of(short: &str, params: &Json, loc: &Location) -> Option<Code> {
             }
         }
     };
-    let source = str_at(params, key)?;
+    if let Some(source) = str_at(params, key) {
+        return Some(Code {
+            language: language.to_string(),
+            source: source.to_string(),
+            runs_commands,
+            location: loc.child(key),
+        });
+    }
+    // LangChain Code node: `code: {execute: {code}, supplyData: {code}}`.
+    let nested = params.get("code")?;
+    let (part, source) = ["execute", "supplyData"].iter().find_map(|p| {
+        nested
+            .get(p)
+            .and_then(|c| str_at(c, "code"))
+            .map(|c| (*p, c))
+    })?;
     Some(Code {
-        language: language.to_string(),
+        language: "javascript".into(),
         source: source.to_string(),
         runs_commands,
-        location: loc.child(key),
+        location: loc.child("code").child(part).child("code"),
     })
 }
 
@@ -1463,6 +1517,34 @@ mod tests {
             r#"{"workflow":{"name":"W","nodes":[{"name":"n","type":"x.y"}],"connections":{}}}"#;
         let app = one("w.json", wrapped);
         assert_eq!(app.steps[0].location.path, "/workflow/nodes/0");
+    }
+
+    #[test]
+    fn app_nodes_without_credentials_and_langchain_code() {
+        let text = r#"{"nodes":[
+            {"name":"Sheet","type":"n8n-nodes-base.googleSheets","parameters":{}},
+            {"name":"Parse","type":"n8n-nodes-base.html","parameters":{}},
+            {"name":"Tool","type":"@n8n/n8n-nodes-langchain.code",
+             "parameters":{"code":{"supplyData":{"code":"return 1;"}}}}
+        ],"connections":{}}"#;
+        let app = one("w.json", text);
+        let sheet = app.step("Sheet").expect("sheet");
+        assert_eq!(sheet.kind, StepKind::ConnectorAction);
+        assert_eq!(
+            sheet.connector.as_deref(),
+            Some("n8n-nodes-base.googleSheets")
+        );
+        assert_eq!(app.step("Parse").map(|s| s.kind), Some(StepKind::Other));
+        let code = app
+            .step("Tool")
+            .and_then(|s| s.code.as_ref())
+            .expect("code");
+        assert_eq!(code.source, "return 1;");
+        assert_eq!(
+            code.location.path,
+            "/nodes/2/parameters/code/supplyData/code"
+        );
+        assert_eq!(app.name, "Unnamed n8n workflow");
     }
 
     #[test]
