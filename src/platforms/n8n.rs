@@ -9,7 +9,7 @@
 //!   `data` is an encrypted string (`U2FsdGVkX1…`) or, when exported with
 //!   `--decrypted`, a plain object.
 
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::{Map, Value as Json};
 
@@ -303,6 +303,7 @@ fn parse_workflow(wf: &Json, base: &Location) -> App {
         }
     }
 
+    dedupe_credentials(&mut app);
     read_edges(&mut app, wf.get("connections"));
     read_triggers(&mut app, &infos, settings);
     read_pin_data(&mut app, wf.get("pinData"), &base.child("pinData"));
@@ -502,38 +503,59 @@ fn read_credentials(
         let key = id.clone().unwrap_or_else(|| name.clone());
         let conn_id = format!("{credential_type}:{key}");
         let cred_loc = loc.child(credential_type);
-        if app.connection(&conn_id).is_none() {
-            app.connections.push(Connection {
-                id: conn_id.clone(),
-                connector: credential_type.clone(),
-                display_name: name.clone(),
-                identity: ConnectionIdentity::StoredCredential,
-                auth: credential_auth(credential_type),
-                endpoint: None,
-                location: cred_loc.clone(),
-            });
-        }
-        match app
-            .credentials
-            .iter_mut()
-            .find(|c| c.credential_type == *credential_type && c.name == name)
-        {
-            Some(existing) => {
-                if !existing.used_by.iter().any(|s| s == step_id) {
-                    existing.used_by.push(step_id.to_string());
-                }
-            }
-            None => app.credentials.push(Credential {
-                name,
-                credential_type: credential_type.clone(),
-                storage: CredentialStorage::Reference,
-                used_by: vec![step_id.to_string()],
-                location: cred_loc,
-            }),
-        }
+        // Several nodes share a credential; `dedupe_credentials` merges them
+        // once every node is read.
+        app.connections.push(Connection {
+            id: conn_id.clone(),
+            connector: credential_type.clone(),
+            display_name: name.clone(),
+            identity: ConnectionIdentity::StoredCredential,
+            auth: credential_auth(credential_type),
+            endpoint: None,
+            location: cred_loc.clone(),
+        });
+        app.credentials.push(Credential {
+            name,
+            credential_type: credential_type.clone(),
+            storage: CredentialStorage::Reference,
+            used_by: vec![step_id.to_string()],
+            location: cred_loc,
+        });
         first.get_or_insert(conn_id);
     }
     first
+}
+
+/// One connection and one credential per reference key, with every step that
+/// uses it (connections and credentials are pushed in pairs).
+fn dedupe_credentials(app: &mut App) {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut connections: Vec<Connection> = Vec::new();
+    let mut credentials: Vec<Credential> = Vec::new();
+    let pairs = std::mem::take(&mut app.connections)
+        .into_iter()
+        .zip(std::mem::take(&mut app.credentials));
+    for (connection, credential) in pairs {
+        match index
+            .get(&connection.id)
+            .and_then(|&i| credentials.get_mut(i))
+        {
+            Some(existing) => {
+                for step in credential.used_by {
+                    if existing.used_by.last() != Some(&step) {
+                        existing.used_by.push(step);
+                    }
+                }
+            }
+            None => {
+                index.insert(connection.id.clone(), credentials.len());
+                connections.push(connection);
+                credentials.push(credential);
+            }
+        }
+    }
+    app.connections = connections;
+    app.credentials = credentials;
 }
 
 /// `{{ $credentials.basicAuth }}` (post-processed dumps) reads as `basicAuth`.
@@ -838,6 +860,7 @@ fn read_values(app: &mut App, step: &mut Step, short: &str, params: &Json, loc: 
 fn json_field_refs(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
     let mut out: Vec<String> = Vec::new();
+    let mut known: HashSet<String> = HashSet::new();
     let mut from = 0;
     while let Some(pos) = text.get(from..).and_then(|t| t.find("json")) {
         let start = from + pos;
@@ -895,7 +918,7 @@ fn json_field_refs(text: &str) -> Vec<String> {
         from = from.max(i);
         if let Some(last) = segments.pop() {
             let last = last.trim().to_string();
-            if !last.is_empty() && !out.contains(&last) {
+            if !last.is_empty() && known.insert(last.clone()) {
                 out.push(last);
             }
         }
@@ -1000,26 +1023,23 @@ fn read_edges(app: &mut App, connections: Option<&Json>) {
     }
 }
 
-/// Whether a Respond to Webhook node can be reached from `start` along `main` links.
-fn reaches_response(
-    next: &HashMap<&str, Vec<&str>>,
-    start: &str,
-    responders: &HashSet<&str>,
-) -> bool {
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut queue = VecDeque::from([start]);
+/// Nodes from which a Respond to Webhook node can be reached along `main`
+/// links (one backwards search from all responders, so it stays linear).
+fn nodes_reaching_response<'a>(app: &'a App, responders: &HashSet<&'a str>) -> HashSet<&'a str> {
+    let mut prev: HashMap<&str, Vec<&str>> = HashMap::new();
+    for e in app.edges.iter().filter(|e| e.kind == "main") {
+        prev.entry(e.to.as_str()).or_default().push(e.from.as_str());
+    }
+    let mut reaching: HashSet<&str> = HashSet::new();
+    let mut queue: VecDeque<&str> = responders.iter().copied().collect();
     while let Some(n) = queue.pop_front() {
-        if !seen.insert(n) {
-            continue;
-        }
-        if n != start && responders.contains(n) {
-            return true;
-        }
-        if let Some(targets) = next.get(n) {
-            queue.extend(targets.iter().copied());
+        for &p in prev.get(n).into_iter().flatten() {
+            if reaching.insert(p) {
+                queue.push_back(p);
+            }
         }
     }
-    false
+    reaching
 }
 
 fn caller_policy_audience(policy: &str) -> Audience {
@@ -1039,10 +1059,7 @@ fn read_triggers(app: &mut App, infos: &[NodeInfo], settings: Option<&Json>) {
     let caller_policy = settings
         .and_then(|s| str_at(s, "callerPolicy"))
         .unwrap_or("workflowsFromSameOwner");
-    let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
-    for e in app.edges.iter().filter(|e| e.kind == "main") {
-        next.entry(e.from.as_str()).or_default().push(e.to.as_str());
-    }
+    let reaching = nodes_reaching_response(app, &responders);
     let mut triggers = Vec::new();
     for node in infos.iter().filter(|n| n.kind == StepKind::Trigger) {
         let p = node.params;
@@ -1052,7 +1069,7 @@ fn read_triggers(app: &mut App, infos: &[NodeInfo], settings: Option<&Json>) {
             .unwrap_or("onReceived");
         let no_data = option(p, "responseData").and_then(Json::as_str) == Some("noData");
         let returns = (matches!(response_mode, "lastNode" | "responseNode") && !no_data)
-            || reaches_response(&next, &node.name, &responders);
+            || reaching.contains(node.name.as_str());
         let origins = option(p, "allowedOrigins")
             .and_then(Json::as_str)
             .map(str::to_string);
@@ -1140,13 +1157,17 @@ fn read_pin_data(app: &mut App, pin: Option<&Json>, loc: &Location) {
     let Some(Json::Object(pins)) = pin else {
         return;
     };
+    let step_ids: HashSet<String> = app.steps.iter().map(|s| s.id.clone()).collect();
     for (node_name, items) in pins {
         let Json::Array(items) = items else {
             continue;
         };
         let node_loc = loc.child(node_name).with_step(node_name.clone());
-        let step_id = app.step(node_name).map(|s| s.id.clone());
+        let step_id = step_ids
+            .contains(node_name.as_str())
+            .then(|| node_name.clone());
         let mut fields: Vec<String> = Vec::new();
+        let mut known: HashSet<&str> = HashSet::new();
         for (i, item) in items.iter().enumerate() {
             let (record, record_loc) = match item.get("json") {
                 Some(j) => (j, node_loc.index(i).child("json")),
@@ -1154,7 +1175,7 @@ fn read_pin_data(app: &mut App, pin: Option<&Json>, loc: &Location) {
             };
             if let Json::Object(map) = record {
                 for k in map.keys() {
-                    if !fields.contains(k) {
+                    if known.insert(k.as_str()) {
                         fields.push(k.clone());
                     }
                 }
@@ -1545,6 +1566,57 @@ mod tests {
             "/nodes/2/parameters/code/supplyData/code"
         );
         assert_eq!(app.name, "Unnamed n8n workflow");
+    }
+
+    #[test]
+    fn odd_shapes_never_panic() {
+        let text = r#"{"name":7,"nodes":[null,1,"x",[],
+            {"name":"W","type":"n8n-nodes-base.webhook","parameters":{"authentication":5,"options":"x"},
+             "credentials":{"a":7,"b":null,"c":{"id":[1],"name":{}}},"typeVersion":"2"},
+            {"name":"H","type":"n8n-nodes-base.httpRequest","parameters":{"url":["x"],"method":1,"options":null}},
+            {"name":"S","type":"n8n-nodes-base.set","parameters":{"values":{"string":{"name":"x"}},"assignments":[]}},
+            {"name":"P","type":"n8n-nodes-base.postgres","parameters":{"query":{"a":1}}}],
+          "connections":{"W":{"main":"x"},"H":[],"S":{"main":[null,[null,1,{"node":5}]]}},
+          "pinData":{"W":{"json":1},"H":[1,null,{"json":"s"}]},
+          "settings":{"callerPolicy":9,"availableInMCP":"yes"}}"#;
+        let app = one("odd.json", text);
+        assert_eq!(app.name, "Unnamed n8n workflow");
+        assert_eq!(app.steps.len(), 4);
+        assert_eq!(app.triggers[0].audience, Audience::Anyone);
+        assert_eq!(
+            app.step("H")
+                .and_then(|s| s.http.as_ref())
+                .map(|h| h.method.as_str()),
+            Some("GET")
+        );
+        assert!(app.edges.is_empty());
+        assert!(app.sharing.is_empty());
+        assert_eq!(app.sample_data.len(), 1);
+    }
+
+    #[test]
+    fn large_workflows_stay_linear() {
+        let n = 10_000;
+        let mut nodes = Vec::new();
+        let mut connections = serde_json::Map::new();
+        for i in 0..n {
+            nodes.push(serde_json::json!({
+                "name": format!("n{i}"),
+                "type": if i % 2 == 0 { "n8n-nodes-base.webhook" } else { "n8n-nodes-base.slack" },
+                "parameters": {"text": format!("={{{{ $json.f{i} }}}}")},
+                "credentials": {"slackApi": {"id": format!("{}", i % 3), "name": "Slack"}}
+            }));
+            connections.insert(
+                format!("n{i}"),
+                serde_json::json!({"main": [[{"node": format!("n{}", i + 1), "type": "main", "index": 0}]]}),
+            );
+        }
+        let wf = serde_json::json!({"nodes": nodes, "connections": connections});
+        let app = one("big.json", &wf.to_string());
+        assert_eq!(app.steps.len(), n);
+        assert_eq!(app.connections.len(), 3);
+        assert_eq!(app.credentials[0].used_by.len(), n.div_ceil(3));
+        assert_eq!(app.triggers.len(), n / 2);
     }
 
     #[test]
