@@ -1,6 +1,23 @@
-//! Hard-coded secret detection (placeholder API; patterns live in `rules/`).
+//! Hard-coded secret detection, driven by the patterns in `rules/secrets.toml`.
+//!
+//! Per value, in linear time: one case-insensitive Aho-Corasick pass finds the
+//! patterns whose keywords occur; only those regexes run (compiled once, on
+//! bytes, Unicode off); each match then passes the pattern's validator, the
+//! entropy floor and the placeholder / expression allowlist. Besides patterns,
+//! the key a literal sits under is evidence too (`password`, `apiKey`,
+//! `client_secret`…): a random-looking literal there is a "generic" secret.
+//! Overlapping hits are reduced to one per span, the most specific winning.
 
-use crate::model::Value;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use crate::model::{Value, ValueContext, ValueKind};
+
+const SECRETS_TOML: &str = include_str!("../../rules/secrets.toml");
 
 /// How sure a detector is that a string is a live secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -25,7 +42,1397 @@ pub struct SecretHit {
     pub end: usize,
 }
 
+/// What `lcscan rules` and the page list about one pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternInfo {
+    pub id: String,
+    pub name: String,
+    pub impact: String,
+}
+
+/// Pattern id of hits that come from the key a value sits under.
+pub const GENERIC_PASSWORD_ID: &str = "generic-password";
+pub const GENERIC_SECRET_ID: &str = "generic-secret";
+pub const GENERIC_CONNECTION_STRING_ID: &str = "generic-connection-string";
+
 /// Find secrets in one value (the caller masks before showing anything).
-pub fn scan_value(_value: &Value) -> Vec<SecretHit> {
-    Vec::new()
+/// Values computed at run time (`ValueKind::Expression`) never hold a hit.
+pub fn scan_value(value: &Value) -> Vec<SecretHit> {
+    if value.kind == ValueKind::Expression {
+        return Vec::new();
+    }
+    scan(&value.key, &value.value, value.context)
+}
+
+/// Find secrets in free text (code, a SQL query, a body) that sits under `key`.
+/// Expressions inside the text (`{{ … }}`, `@{…}`, `{!…}`) are skipped.
+pub fn scan_text(key: &str, text: &str) -> Vec<SecretHit> {
+    scan(key, text, ValueContext::Parameter)
+}
+
+/// Every secret pattern, in file order, plus the key-name based generic ones.
+pub fn all_patterns() -> Vec<PatternInfo> {
+    let mut out: Vec<PatternInfo> = engine()
+        .patterns
+        .iter()
+        .map(|p| PatternInfo {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            impact: p.impact.clone(),
+        })
+        .collect();
+    for kind in [
+        KeyKind::Password,
+        KeyKind::ConnectionString,
+        KeyKind::Secret,
+    ] {
+        let (id, name, impact) = kind.describe();
+        out.push(PatternInfo {
+            id: id.into(),
+            name: name.into(),
+            impact: impact.into(),
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Loading
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    pattern: Vec<PatternDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternDef {
+    id: String,
+    name: String,
+    impact: String,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    key_names: Vec<String>,
+    #[serde(default)]
+    requires: Vec<String>,
+    regex: String,
+    min_entropy: Option<f64>,
+    validator: Option<String>,
+    confidence: Option<String>,
+    #[serde(default)]
+    generic: bool,
+    #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
+    examples: Vec<String>,
+    #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
+    negative_examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Validator {
+    None,
+    GithubChecksum,
+    Jwt,
+    BasicAuth,
+    Luhn,
+}
+
+struct Pattern {
+    id: String,
+    name: String,
+    impact: String,
+    regex: Regex,
+    min_entropy: Option<f64>,
+    validator: Validator,
+    confidence: Confidence,
+    generic: bool,
+    /// Some pattern needs at least one of these (AC ids) present too.
+    requires: Vec<usize>,
+    #[cfg(test)]
+    def: PatternDef,
+}
+
+struct Engine {
+    patterns: Vec<Pattern>,
+    /// Keywords and `requires` strings, all in one automaton.
+    ac: Option<AhoCorasick>,
+    /// AC pattern id → patterns that list it as a keyword.
+    keyword_owners: Vec<Vec<usize>>,
+    /// Normalised key name → patterns that apply under it.
+    key_patterns: HashMap<String, Vec<usize>>,
+    /// Problems met while loading (a test asserts there are none).
+    #[cfg_attr(not(test), allow(dead_code))]
+    errors: Vec<String>,
+}
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::load(SECRETS_TOML))
+}
+
+impl Engine {
+    fn load(text: &str) -> Engine {
+        let mut errors = Vec::new();
+        let defs = match toml::from_str::<RuleFile>(text) {
+            Ok(file) => file.pattern,
+            Err(e) => {
+                errors.push(format!("secrets.toml: {e}"));
+                Vec::new()
+            }
+        };
+        let mut strings: Vec<String> = Vec::new();
+        let mut string_ids: HashMap<String, usize> = HashMap::new();
+        let mut keyword_owners: Vec<Vec<usize>> = Vec::new();
+        let mut key_patterns: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut patterns = Vec::new();
+        let mut intern = |s: &str, strings: &mut Vec<String>, owners: &mut Vec<Vec<usize>>| {
+            let s = s.to_ascii_lowercase();
+            if let Some(&id) = string_ids.get(&s) {
+                return id;
+            }
+            strings.push(s.clone());
+            owners.push(Vec::new());
+            let id = strings.len() - 1;
+            string_ids.insert(s, id);
+            id
+        };
+        for def in defs {
+            let regex = match RegexBuilder::new(&def.regex)
+                .unicode(false)
+                .size_limit(8 * 1024 * 1024)
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(format!("{}: bad regex: {e}", def.id));
+                    continue;
+                }
+            };
+            let validator = match def.validator.as_deref() {
+                None => Validator::None,
+                Some("github-checksum") => Validator::GithubChecksum,
+                Some("jwt") => Validator::Jwt,
+                Some("basic-auth") => Validator::BasicAuth,
+                Some("luhn") => Validator::Luhn,
+                Some(other) => {
+                    errors.push(format!("{}: unknown validator {other}", def.id));
+                    continue;
+                }
+            };
+            let confidence = match def.confidence.as_deref() {
+                None | Some("high") => Confidence::High,
+                Some("medium") => Confidence::Medium,
+                Some("low") => Confidence::Low,
+                Some(other) => {
+                    errors.push(format!("{}: unknown confidence {other}", def.id));
+                    continue;
+                }
+            };
+            if def.keywords.is_empty() && def.key_names.is_empty() {
+                errors.push(format!("{}: needs keywords or key_names", def.id));
+                continue;
+            }
+            let index = patterns.len();
+            for kw in &def.keywords {
+                let id = intern(kw, &mut strings, &mut keyword_owners);
+                if let Some(owners) = keyword_owners.get_mut(id) {
+                    owners.push(index);
+                }
+            }
+            let requires = def
+                .requires
+                .iter()
+                .map(|r| intern(r, &mut strings, &mut keyword_owners))
+                .collect();
+            for key in &def.key_names {
+                key_patterns
+                    .entry(normalize_key(key))
+                    .or_default()
+                    .push(index);
+            }
+            patterns.push(Pattern {
+                id: def.id.clone(),
+                name: def.name.clone(),
+                impact: def.impact.clone(),
+                regex,
+                min_entropy: def.min_entropy,
+                validator,
+                confidence,
+                generic: def.generic,
+                requires,
+                #[cfg(test)]
+                def,
+            });
+        }
+        let ac = match AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&strings)
+        {
+            Ok(ac) => Some(ac),
+            Err(e) => {
+                errors.push(format!("keyword automaton: {e}"));
+                None
+            }
+        };
+        Engine {
+            patterns,
+            ac,
+            keyword_owners,
+            key_patterns,
+            errors,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Scanning
+
+/// A hit before overlap resolution; `rank` orders specificity (lower wins).
+struct Candidate {
+    rank: (bool, usize),
+    hit: SecretHit,
+}
+
+fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let engine = engine();
+    let expressions = expression_spans(text);
+    let mut candidates: Vec<Candidate> = Vec::new();
+
+    // Which patterns have a keyword here, and which `requires` strings occur.
+    let mut seen = vec![false; engine.keyword_owners.len()];
+    let mut wanted = vec![false; engine.patterns.len()];
+    if let Some(ac) = &engine.ac {
+        for m in ac.find_overlapping_iter(text.as_bytes()) {
+            let id = m.pattern().as_usize();
+            if let Some(slot) = seen.get_mut(id) {
+                if *slot {
+                    continue;
+                }
+                *slot = true;
+            }
+            for &p in engine.keyword_owners.get(id).map_or(&[][..], |v| v) {
+                if let Some(w) = wanted.get_mut(p) {
+                    *w = true;
+                }
+            }
+        }
+    }
+    if let Some(list) = engine.key_patterns.get(&normalize_key(key)) {
+        for &p in list {
+            if let Some(w) = wanted.get_mut(p) {
+                *w = true;
+            }
+        }
+    }
+    for (index, pattern) in engine.patterns.iter().enumerate() {
+        if !wanted.get(index).copied().unwrap_or(false) {
+            continue;
+        }
+        if !pattern.requires.is_empty()
+            && !pattern
+                .requires
+                .iter()
+                .any(|&r| seen.get(r).copied().unwrap_or(false))
+        {
+            continue;
+        }
+        for (start, end) in pattern_matches(pattern, text) {
+            if overlaps_any(&expressions, start, end) {
+                continue;
+            }
+            candidates.push(Candidate {
+                rank: (pattern.generic, index),
+                hit: SecretHit {
+                    pattern_id: pattern.id.clone(),
+                    name: pattern.name.clone(),
+                    impact: pattern.impact.clone(),
+                    confidence: pattern.confidence,
+                    start,
+                    end,
+                },
+            });
+        }
+    }
+
+    let mut hits = resolve_overlaps(candidates);
+    if let Some(generic) = key_evidence(key, text, context, &expressions) {
+        if !hits
+            .iter()
+            .any(|h| h.start < generic.end && generic.start < h.end)
+        {
+            hits.push(generic);
+        }
+    }
+    hits.sort_by_key(|h| (h.start, h.end));
+    hits
+}
+
+/// Spans of one pattern in `text` that pass its checks.
+fn pattern_matches(pattern: &Pattern, text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for caps in pattern.regex.captures_iter(text.as_bytes()) {
+        // The secret is the first capture group that took part, else the match.
+        let Some(m) = caps.iter().skip(1).flatten().next().or_else(|| caps.get(0)) else {
+            continue;
+        };
+        let (start, end) = (m.start(), m.end());
+        let Some(secret) = text.get(start..end) else {
+            continue;
+        };
+        if accept(pattern, secret) {
+            out.push((start, end));
+        }
+    }
+    out
+}
+
+fn accept(pattern: &Pattern, secret: &str) -> bool {
+    if is_expression(secret) || is_placeholder(secret) {
+        return false;
+    }
+    if let Some(floor) = pattern.min_entropy {
+        if shannon_entropy(secret) < floor {
+            return false;
+        }
+    }
+    match pattern.validator {
+        Validator::None => true,
+        Validator::GithubChecksum => github_checksum_ok(secret),
+        Validator::Jwt => jwt_ok(secret),
+        Validator::BasicAuth => basic_auth_ok(secret),
+        Validator::Luhn => luhn_ok(secret),
+    }
+}
+
+/// Keep one hit per span: the lowest rank (specific before generic, then file order).
+fn resolve_overlaps(mut candidates: Vec<Candidate>) -> Vec<SecretHit> {
+    candidates.sort_by_key(|c| (c.rank, c.hit.start));
+    let mut kept: Vec<SecretHit> = Vec::new();
+    for c in candidates {
+        if kept
+            .iter()
+            .any(|k| k.start < c.hit.end && c.hit.start < k.end)
+        {
+            continue;
+        }
+        kept.push(c.hit);
+    }
+    kept
+}
+
+fn overlaps_any(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
+    spans.iter().any(|&(s, e)| s < end && start < e)
+}
+
+// ---------------------------------------------------------------------------
+// Key-name evidence
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    Password,
+    ConnectionString,
+    Secret,
+}
+
+impl KeyKind {
+    fn describe(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            KeyKind::Password => (
+                GENERIC_PASSWORD_ID,
+                "Password",
+                "A password is written in plain text where anyone who can read the app or its export can copy it. Change the password in the system it belongs to and use the platform's credential or connection instead.",
+            ),
+            KeyKind::ConnectionString => (
+                GENERIC_CONNECTION_STRING_ID,
+                "Connection string with a secret",
+                "The connection string carries a key or password, so anyone who reads it can connect to the database or service. Rotate the key or password and keep the connection string in a stored connection or key vault.",
+            ),
+            KeyKind::Secret => (
+                GENERIC_SECRET_ID,
+                "API key or token",
+                "A key or token is written in plain text where anyone who can read the app or its export can use it to act as your app. Revoke or rotate it in the service that issued it and reference a stored credential instead.",
+            ),
+        }
+    }
+}
+
+/// Split a key into lowercase words: camelCase, snake_case, kebab-case, dotted,
+/// spaces and Salesforce `__c` suffixes all separate words.
+pub fn tokenize_key(key: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev: Option<char> = None;
+    let chars: Vec<char> = key.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev = None;
+            continue;
+        }
+        if let Some(p) = prev {
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let boundary = (p.is_lowercase() && c.is_uppercase())
+                || (p.is_uppercase() && c.is_uppercase() && next_lower)
+                || (p.is_ascii_digit() != c.is_ascii_digit());
+            if boundary && !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+        current.extend(c.to_lowercase());
+        prev = Some(c);
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    // Salesforce custom fields end in `__c` / `__r`: drop that suffix word.
+    if key.ends_with("__c") || key.ends_with("__r") || key.ends_with("__C") {
+        if let Some(last) = words.last() {
+            if last == "c" || last == "r" {
+                words.pop();
+            }
+        }
+    }
+    words
+}
+
+/// `secretAccessKey`, `secret_access_key` → `secretaccesskey`.
+fn normalize_key(key: &str) -> String {
+    key.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Words that make a "secret" key name describe something else (`tokenUrl`, `secretName`).
+const NOT_THE_SECRET: &[&str] = &[
+    "name",
+    "id",
+    "ids",
+    "ref",
+    "reference",
+    "uri",
+    "url",
+    "endpoint",
+    "path",
+    "file",
+    "type",
+    "label",
+    "description",
+    "desc",
+    "expiry",
+    "expires",
+    "expiration",
+    "expire",
+    "version",
+    "lifetime",
+    "ttl",
+    "count",
+    "limit",
+    "length",
+    "usage",
+    "max",
+    "min",
+    "field",
+    "header",
+    "param",
+    "parameter",
+    "location",
+    "prefix",
+    "mode",
+    "policy",
+    "required",
+    "hint",
+    "reset",
+    "placeholder",
+    "format",
+    "kind",
+    "property",
+    "method",
+    "use",
+    "enabled",
+    "source",
+    "store",
+    "vault",
+    "rotation",
+    "status",
+    "validity",
+    "hash",
+    "confirm",
+    "confirmation",
+];
+
+fn key_kind(key: &str) -> Option<KeyKind> {
+    let words = tokenize_key(key);
+    if words.is_empty() {
+        return None;
+    }
+    let has = |w: &str| words.iter().any(|x| x == w);
+    if words.iter().any(|w| NOT_THE_SECRET.contains(&w.as_str())) {
+        return None;
+    }
+    let joined: String = words.concat();
+    if has("password")
+        || has("passwd")
+        || has("pwd")
+        || has("passphrase")
+        || has("passcode")
+        || joined == "pass"
+        || joined.ends_with("password")
+    {
+        return Some(KeyKind::Password);
+    }
+    if joined.contains("connectionstring") || joined == "connstr" || joined == "dsn" {
+        return Some(KeyKind::ConnectionString);
+    }
+    let key_words = [
+        "api",
+        "access",
+        "secret",
+        "private",
+        "subscription",
+        "functions",
+        "function",
+        "account",
+        "client",
+        "master",
+        "signing",
+        "auth",
+        "encryption",
+        "shared",
+        "app",
+        "consumer",
+        "license",
+        "x",
+        "ocp",
+    ];
+    let secretish = has("secret")
+        || has("token")
+        || has("apikey")
+        || has("sig")
+        || has("signature")
+        || has("authorization")
+        || has("bearer")
+        || has("credential")
+        || has("credentials")
+        || has("privatekey")
+        || has("accesskey")
+        || has("secretkey")
+        || joined == "auth"
+        || joined == "key"
+        || joined.ends_with("apikey")
+        || joined.ends_with("accesstoken")
+        || (has("key") && words.iter().any(|w| key_words.contains(&w.as_str())));
+    secretish.then_some(KeyKind::Secret)
+}
+
+fn key_evidence(
+    key: &str,
+    text: &str,
+    context: ValueContext,
+    expressions: &[(usize, usize)],
+) -> Option<SecretHit> {
+    let kind = match (key_kind(key), context) {
+        (Some(kind), _) => kind,
+        (None, ValueContext::PasswordField) => KeyKind::Password,
+        (None, ValueContext::ConnectionString) => return None,
+        (None, _) => return None,
+    };
+    let (start, end) = literal_part(text, expressions)?;
+    let literal = text.get(start..end)?;
+    if literal.len() > 8192 || is_placeholder(literal) || is_expression(literal) {
+        return None;
+    }
+    let password_like = kind == KeyKind::Password || context == ValueContext::PasswordField;
+    let accepted = if password_like {
+        looks_like_password(literal)
+    } else {
+        looks_random(literal)
+    };
+    if !accepted {
+        return None;
+    }
+    let (id, name, impact) = kind.describe();
+    Some(SecretHit {
+        pattern_id: id.into(),
+        name: name.into(),
+        impact: impact.into(),
+        confidence: Confidence::Medium,
+        start,
+        end,
+    })
+}
+
+/// The longest literal stretch between expressions, trimmed.
+fn literal_part(text: &str, expressions: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut cursor = 0;
+    let consider = |s: usize, e: usize, best: &mut Option<(usize, usize)>| {
+        let Some(piece) = text.get(s..e) else {
+            return;
+        };
+        let lead = piece.len() - piece.trim_start().len();
+        let trimmed = piece.trim();
+        if trimmed.is_empty() {
+            return;
+        }
+        let (ts, te) = (s + lead, s + lead + trimmed.len());
+        if best.is_none_or(|(bs, be)| te - ts > be - bs) {
+            *best = Some((ts, te));
+        }
+    };
+    for &(s, e) in expressions {
+        if s > cursor {
+            consider(cursor, s, &mut best);
+        }
+        cursor = cursor.max(e);
+    }
+    if cursor < text.len() {
+        consider(cursor, text.len(), &mut best);
+    }
+    best
+}
+
+fn looks_like_password(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    if s.chars().count() < 4 || s.split_whitespace().count() > 2 {
+        return false;
+    }
+    !matches!(
+        lower.as_str(),
+        "true" | "false" | "null" | "none" | "undefined" | "nil" | "empty" | "optional"
+    )
+}
+
+/// Random enough to be a key: entropy, mixed character classes, and not a word,
+/// GUID, URL, file path or `data:` URI.
+pub fn looks_random(s: &str) -> bool {
+    let len = s.len();
+    if !(10..=8192).contains(&len) || s.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if lower.starts_with("data:")
+        || lower.contains("://")
+        || is_guid(s)
+        || s.bytes().all(|b| b.is_ascii_digit())
+    {
+        return false;
+    }
+    // Dotted names and paths: `api.example.com`, `/var/lib/app.json`.
+    if s.starts_with('/') || s.starts_with("./") {
+        return false;
+    }
+    let floor = if len < 20 { 2.9 } else { 3.2 };
+    if shannon_entropy(s) < floor {
+        return false;
+    }
+    let classes = [
+        s.bytes().any(|b| b.is_ascii_lowercase()),
+        s.bytes().any(|b| b.is_ascii_uppercase()),
+        s.bytes().any(|b| b.is_ascii_digit()),
+        s.bytes().any(|b| !b.is_ascii_alphanumeric()),
+    ];
+    if classes.iter().filter(|&&c| c).count() < 2 {
+        return false;
+    }
+    !is_word_like(s)
+}
+
+/// True for text made of readable words (`SuperLongConfigurationName`,
+/// `my_app_config`), which is a name, not a key.
+pub fn is_word_like(s: &str) -> bool {
+    let mut wordy = 0usize;
+    let mut total = 0usize;
+    for word in split_words(s) {
+        total += word.len();
+        if is_readable_word(&word) {
+            wordy += word.len();
+        }
+    }
+    total > 0 && wordy * 10 >= total * 8
+}
+
+fn split_words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev = None;
+            continue;
+        }
+        if let Some(p) = prev {
+            if (p.is_ascii_lowercase() && c.is_ascii_uppercase())
+                || (p.is_ascii_digit() != c.is_ascii_digit())
+            {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+        current.push(c);
+        prev = Some(c);
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+fn is_readable_word(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    if bytes.len() < 3 || !bytes.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    // Capitalised or all one case, like words are written.
+    let rest_upper = bytes
+        .iter()
+        .skip(1)
+        .filter(|b| b.is_ascii_uppercase())
+        .count();
+    if rest_upper != 0 && rest_upper != bytes.len() - 1 {
+        return false;
+    }
+    let lower = word.to_ascii_lowercase();
+    let vowels = lower.bytes().filter(|b| b"aeiouy".contains(b)).count();
+    let ratio = vowels as f64 / lower.len() as f64;
+    if !(0.2..=0.7).contains(&ratio) {
+        return false;
+    }
+    let mut run = 0;
+    for b in lower.bytes() {
+        if b"aeiouy".contains(&b) {
+            run = 0;
+        } else {
+            run += 1;
+            if run >= 4 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn is_guid(s: &str) -> bool {
+    let t = s.trim_start_matches('{').trim_end_matches('}');
+    let parts: Vec<&str> = t.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+// ---------------------------------------------------------------------------
+// Allowlist
+
+/// Spans of expressions inside text: `{{ … }}`, `${…}`, `@{…}`, `{!…}`.
+pub fn expression_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let (open, close): (usize, &[u8]) = match (bytes.get(i), bytes.get(i + 1)) {
+            (Some(b'{'), Some(b'{')) => (2, b"}}"),
+            (Some(b'$' | b'@'), Some(b'{')) => (2, b"}"),
+            (Some(b'{'), Some(b'!')) => (2, b"}"),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let from = i + open;
+        let end = bytes
+            .get(from..)
+            .and_then(|rest| rest.windows(close.len()).position(|w| w == close))
+            .map_or(bytes.len(), |p| from + p + close.len());
+        spans.push((i, end));
+        i = end.max(i + 1);
+    }
+    spans
+}
+
+/// Markers of platform expressions or references to a secret store.
+fn is_expression(s: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "{{",
+        "={{",
+        "@parameters(",
+        "@{",
+        "$env",
+        "{!",
+        "[parameters(",
+        "${",
+        "$credentials",
+        "$secrets",
+        "$vars",
+        "@body(",
+        "@triggerbody(",
+        "@variables(",
+        "process.env",
+        "os.environ",
+        "@microsoft.keyvault(",
+    ];
+    let lower = s.to_ascii_lowercase();
+    MARKERS.iter().any(|m| lower.contains(m)) || s.starts_with('=') || s.starts_with('@')
+}
+
+/// Documentation keys and fill-in-the-blank values that are not real secrets.
+pub fn is_placeholder(s: &str) -> bool {
+    const CONTAINS: &[&str] = &[
+        "example",
+        "placeholder",
+        "changeme",
+        "change_me",
+        "change-me",
+        "replace_me",
+        "replaceme",
+        "replace-me",
+        "your_",
+        "your-",
+        "yourapi",
+        "yourkey",
+        "yourtoken",
+        "yoursecret",
+        "yourpassword",
+        "xxxx",
+        "****",
+        "•",
+        "...",
+        "redacted",
+        "dummy",
+        "insert_",
+        "insert-",
+        "enter_",
+        "enter-your",
+        "<",
+        ">",
+        "000000000",
+        "123456789",
+        "abcdefgh",
+        "fixme",
+        "todo",
+        "sample",
+        "notreal",
+        "not_real",
+        "not-real",
+    ];
+    const WHOLE: &[&str] = &[
+        "test",
+        "testing",
+        "password",
+        "passw0rd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "none",
+        "null",
+        "true",
+        "false",
+        "undefined",
+        "admin",
+        "pass",
+        "string",
+        "value",
+        "default",
+        "demo",
+        "foo",
+        "bar",
+        "foobar",
+        "key",
+        "empty",
+        "n/a",
+        "na",
+        "tbd",
+        "hidden",
+        "secret123",
+        "password123",
+        "pass123",
+        "letmein",
+        "qwerty",
+        "mysecret",
+        "mypassword",
+        "supersecret",
+        "your password",
+        "your token",
+        "abc123",
+    ];
+    let lower = s.trim().to_ascii_lowercase();
+    if lower.is_empty() || WHOLE.contains(&lower.as_str()) {
+        return true;
+    }
+    if CONTAINS.iter().any(|c| lower.contains(c)) {
+        return true;
+    }
+    // One character repeated, or almost no variety at all.
+    let mut distinct: Vec<u8> = lower.bytes().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.len() < 3 && lower.len() > 3
+}
+
+// ---------------------------------------------------------------------------
+// Validators and measures
+
+/// Shannon entropy in bits per byte.
+pub fn shannon_entropy(s: &str) -> f64 {
+    let bytes = s.as_bytes();
+    if bytes.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0usize; 256];
+    for &b in bytes {
+        if let Some(c) = counts.get_mut(usize::from(b)) {
+            *c += 1;
+        }
+    }
+    let n = bytes.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// GitHub-style tokens (`ghp_`, `gho_`, `npm_`…): the last 6 characters are the
+/// CRC32 of the 30 random characters, base62-encoded.
+pub fn github_checksum_ok(token: &str) -> bool {
+    let Some((_, body)) = token.rsplit_once('_') else {
+        return false;
+    };
+    if body.len() != 36 || !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let (Some(random), Some(check)) = (body.get(..30), body.get(30..)) else {
+        return false;
+    };
+    base62_fixed(crc32(random.as_bytes()), 6) == check
+}
+
+fn base62_fixed(mut n: u32, width: usize) -> String {
+    let mut out = vec![b'0'; width];
+    for slot in out.iter_mut().rev() {
+        let digit = (n % 62) as usize;
+        *slot = BASE62.get(digit).copied().unwrap_or(b'0');
+        n /= 62;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            let mask = (crc & 1).wrapping_neg();
+            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+        }
+    }
+    !crc
+}
+
+/// Decode base64 or base64url, padded or not. `None` on any other character.
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut buf = 0u32;
+    let mut bits = 0u32;
+    for b in s.trim_end_matches('=').bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        buf = (buf << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((buf >> bits) & 0xFF) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// A JWT: header and payload are base64url JSON objects, the header names `alg`.
+pub fn jwt_ok(token: &str) -> bool {
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(_sig), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let decode = |part: &str| -> Option<serde_json::Map<String, serde_json::Value>> {
+        let bytes = base64_decode(part)?;
+        match serde_json::from_slice::<serde_json::Value>(&bytes).ok()? {
+            serde_json::Value::Object(map) => Some(map),
+            _ => None,
+        }
+    };
+    let Some(header) = decode(header) else {
+        return false;
+    };
+    header.get("alg").is_some_and(|a| a.is_string()) && decode(payload).is_some()
+}
+
+/// `Basic <base64>` decodes to printable `user:password`.
+fn basic_auth_ok(encoded: &str) -> bool {
+    let Some(bytes) = base64_decode(encoded) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return false;
+    };
+    let Some((user, pass)) = text.split_once(':') else {
+        return false;
+    };
+    !user.is_empty()
+        && !pass.is_empty()
+        && text.chars().all(|c| !c.is_control())
+        && !is_placeholder(pass)
+}
+
+/// Luhn checksum over the digits of `s` (spaces and dashes ignored).
+pub fn luhn_ok(s: &str) -> bool {
+    let digits: Vec<u32> = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .map(|c| c.to_digit(10))
+        .collect::<Option<Vec<u32>>>()
+        .unwrap_or_default();
+    if digits.len() < 12 {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(key: &str, text: &str, context: ValueContext, kind: ValueKind) -> Value {
+        Value {
+            key: key.into(),
+            value: text.into(),
+            context,
+            kind,
+            ..Default::default()
+        }
+    }
+
+    fn lit(key: &str, text: &str) -> Vec<SecretHit> {
+        scan_value(&value(
+            key,
+            text,
+            ValueContext::Parameter,
+            ValueKind::Literal,
+        ))
+    }
+
+    fn ids(hits: &[SecretHit]) -> Vec<&str> {
+        hits.iter().map(|h| h.pattern_id.as_str()).collect()
+    }
+
+    #[test]
+    fn secrets_toml_loads_without_errors() {
+        let e = engine();
+        assert!(e.errors.is_empty(), "{:#?}", e.errors);
+        assert!(e.patterns.len() >= 80, "only {} patterns", e.patterns.len());
+        let mut seen = std::collections::BTreeSet::new();
+        for p in &e.patterns {
+            assert!(seen.insert(p.id.clone()), "duplicate id {}", p.id);
+            assert!(
+                p.id.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                p.id
+            );
+            assert!(!p.def.examples.is_empty(), "{} has no examples", p.id);
+            assert!(
+                !p.def.negative_examples.is_empty(),
+                "{} has no negative examples",
+                p.id
+            );
+            assert!(p.impact.len() > 40, "{} impact too short", p.id);
+            for k in &p.def.keywords {
+                assert_eq!(k, &k.to_ascii_lowercase(), "{}: keyword {k}", p.id);
+            }
+        }
+    }
+
+    /// Every example is found by its own pattern, every negative is not; and the
+    /// whole pipeline reports something for every example.
+    #[test]
+    fn every_pattern_matches_its_examples_and_not_its_negatives() {
+        let e = engine();
+        let mut failures = Vec::new();
+        for p in &e.patterns {
+            let key = p.def.key_names.first().cloned().unwrap_or_default();
+            let applies = |text: &str| {
+                let lower = text.to_ascii_lowercase();
+                (p.def.requires.is_empty()
+                    || p.def.requires.iter().any(|r| lower.contains(r.as_str())))
+                    && !pattern_matches(p, text).is_empty()
+            };
+            for ex in &p.def.examples {
+                if !applies(ex) {
+                    failures.push(format!("{}: example not matched: {ex}", p.id));
+                }
+                let hits = scan(&key, ex, ValueContext::Parameter);
+                if hits.is_empty() {
+                    failures.push(format!("{}: pipeline found nothing in {ex}", p.id));
+                }
+            }
+            for neg in &p.def.negative_examples {
+                if applies(neg) {
+                    failures.push(format!("{}: negative matched: {neg}", p.id));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn stripe_key_span_and_confidence() {
+        let text = "key=sk_live_FAKE4eC39HqLyjWDarjtT1zdp7dc";
+        let hits = lit("apiKey", text);
+        assert_eq!(ids(&hits), ["stripe-live-secret-key"]);
+        let h = &hits[0];
+        assert_eq!(
+            &text[h.start..h.end],
+            "sk_live_FAKE4eC39HqLyjWDarjtT1zdp7dc"
+        );
+        assert_eq!(h.confidence, Confidence::High);
+        let test_key = lit("x", "sk_test_FAKE4eC39HqLyjWDarjtT1zdp7dc");
+        assert_eq!(test_key[0].confidence, Confidence::Low);
+    }
+
+    #[test]
+    fn expressions_are_never_hits() {
+        let v = value(
+            "password",
+            "={{ $json.password }}",
+            ValueContext::PasswordField,
+            ValueKind::Expression,
+        );
+        assert!(scan_value(&v).is_empty());
+        for text in [
+            "{{ $env.STRIPE_KEY }}",
+            "@parameters('apiKey')",
+            "{!$Credential.Password}",
+            "[parameters('secret')]",
+        ] {
+            assert!(lit("apiKey", text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn template_literal_parts_are_scanned_expressions_are_not() {
+        let v = value(
+            "Authorization",
+            "Bearer {{ $env.TOKEN }}",
+            ValueContext::Header,
+            ValueKind::Template,
+        );
+        assert!(scan_value(&v).is_empty());
+        let v = value(
+            "url",
+            "https://api.fake.test/{{ $json.id }}?key=sk_live_FAKE4eC39HqLyjWDarjtT1zdp7dc",
+            ValueContext::Url,
+            ValueKind::Template,
+        );
+        assert_eq!(ids(&scan_value(&v)), ["stripe-live-secret-key"]);
+    }
+
+    #[test]
+    fn key_names_are_evidence() {
+        let hits = lit("client_secret", "Fk8s.Q2-vLr9TzW1xYp4mNc7");
+        assert_eq!(ids(&hits), [GENERIC_SECRET_ID]);
+        assert_eq!(hits[0].confidence, Confidence::Medium);
+        assert_eq!(hits[0].name, "API key or token");
+        let hits = lit("x-api-key", "a81Fk2Lq9ZmW3xT7vB0c");
+        assert_eq!(ids(&hits), [GENERIC_SECRET_ID]);
+        let hits = lit("dbPassword", "hunter2!");
+        assert_eq!(ids(&hits), [GENERIC_PASSWORD_ID]);
+        assert_eq!(hits[0].name, "Password");
+        // A key that only names or points to the secret is not a secret.
+        assert!(lit("secretName", "Fk8s.Q2-vLr9TzW1xYp4mNc7").is_empty());
+        assert!(lit("tokenUrl", "Fk8s.Q2-vLr9TzW1xYp4mNc7").is_empty());
+        // Not a secret key at all.
+        assert!(lit("description", "Fk8s.Q2-vLr9TzW1xYp4mNc7").is_empty());
+    }
+
+    #[test]
+    fn password_fields_count_even_with_low_entropy() {
+        let v = value(
+            "value",
+            "summer",
+            ValueContext::PasswordField,
+            ValueKind::Literal,
+        );
+        assert_eq!(ids(&scan_value(&v)), [GENERIC_PASSWORD_ID]);
+        let v = value(
+            "value",
+            "changeme",
+            ValueContext::PasswordField,
+            ValueKind::Literal,
+        );
+        assert!(scan_value(&v).is_empty());
+    }
+
+    #[test]
+    fn names_guids_hashes_and_images_are_not_generic_secrets() {
+        assert!(lit("apiKey", "SuperLongConfigurationName").is_empty());
+        assert!(lit("token", "3f2504e0-4f89-11d3-9a0c-0305e82c3301").is_empty());
+        assert!(lit("secret", "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}").is_empty());
+        assert!(lit(
+            "sha256",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        )
+        .is_empty());
+        assert!(lit(
+            "accessToken",
+            "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+        )
+        .is_empty());
+        assert!(lit("apiKey", "my_application_settings_value").is_empty());
+        assert!(!looks_random("SuperLongConfigurationName"));
+        assert!(looks_random("Fk8sQ2vLr9TzW1xYp4mNc7"));
+    }
+
+    #[test]
+    fn placeholders_are_allowed() {
+        for p in [
+            "YOUR_API_KEY",
+            "your-token-here",
+            "xxxxxxxxxxxx",
+            "********",
+            "<token>",
+            "changeme",
+            "REPLACE_ME",
+            "test",
+            "dummy-key-123",
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+            assert!(lit("apiKey", p).is_empty(), "{p}");
+        }
+        assert!(!is_placeholder("Fk8sQ2vLr9TzW1xYp4mNc7"));
+    }
+
+    #[test]
+    fn overlapping_patterns_give_one_hit_most_specific_first() {
+        // A JWT inside a bearer header: one hit, the JWT.
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ.c2lnbmF0dXJlLW5vdC1yZWFsLTEyMzQ1Ng";
+        let hits = lit("Authorization", &format!("Bearer {jwt}"));
+        assert_eq!(ids(&hits), ["jwt"]);
+        // Logic Apps trigger URL also carries sv= and sig=: reported once, as the trigger URL.
+        let url = "https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=FAKEQ1g2UVkls5I9WX1wXHBUeiuxm69aSK";
+        assert_eq!(ids(&lit("uri", url)), ["azure-logic-apps-trigger-url"]);
+    }
+
+    #[test]
+    fn expiring_platform_links_are_low_confidence() {
+        let url = "https://make.powerapps.com/docserver/api/fake?sv=2018-03-28&sr=b&se=2024-01-01T00%3A00%3A00Z&sp=r&sig=cqnLGp9NjmtNL1EihJvc7t3QMlJhc5B71CK0FJJq%3D";
+        let hits = lit("Image", url);
+        assert_eq!(ids(&hits), ["power-platform-expiring-file-link"]);
+        assert_eq!(hits[0].confidence, Confidence::Low);
+        assert!(hits[0].name.contains("Expiring"));
+    }
+
+    #[test]
+    fn escaped_pem_inside_json_is_found() {
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDFAKEFAKEFAKEFAKE";
+        let text = format!(
+            "{{\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{body}\\n{body}\\n-----END PRIVATE KEY-----\\n\"}}"
+        );
+        assert_eq!(ids(&lit("json", &text)), ["private-key"]);
+    }
+
+    #[test]
+    fn jwt_decoding() {
+        let good = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ.c2lnbmF0dXJl";
+        assert!(jwt_ok(good));
+        // Header without alg.
+        assert!(!jwt_ok(
+            "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJmYWtlLXVzZXIifQ.c2lnbmF0dXJl"
+        ));
+        // Payload is not JSON.
+        assert!(!jwt_ok("eyJhbGciOiJIUzI1NiJ9.bm90LWpzb24.c2ln"));
+        assert!(!jwt_ok("a.b"));
+    }
+
+    #[test]
+    fn github_checksum() {
+        // Build a token the way GitHub does and check it round-trips.
+        let random = "FAKEabcdefghijklmnopqrstuvwxyz";
+        let token = format!("ghp_{random}{}", base62_fixed(crc32(random.as_bytes()), 6));
+        assert!(github_checksum_ok(&token));
+        let mut broken = token.clone();
+        broken.pop();
+        broken.push(if token.ends_with('A') { 'B' } else { 'A' });
+        assert!(!github_checksum_ok(&broken));
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn luhn() {
+        assert!(luhn_ok("4111 1111 1111 1111"));
+        assert!(luhn_ok("5555-5555-5555-4444"));
+        assert!(!luhn_ok("4111 1111 1111 1112"));
+        assert!(!luhn_ok("1234"));
+    }
+
+    #[test]
+    fn key_tokenizer_splits_every_style() {
+        assert_eq!(tokenize_key("clientSecret"), ["client", "secret"]);
+        assert_eq!(tokenize_key("X-API-Key"), ["x", "api", "key"]);
+        assert_eq!(tokenize_key("access_token"), ["access", "token"]);
+        assert_eq!(tokenize_key("HTTPHeaderAuth"), ["http", "header", "auth"]);
+        assert_eq!(tokenize_key("Api_Key__c"), ["api", "key"]);
+        assert_eq!(tokenize_key("auth.password2"), ["auth", "password", "2"]);
+    }
+
+    #[test]
+    fn all_patterns_lists_file_patterns_and_generic_ones() {
+        let all = all_patterns();
+        assert!(all.iter().any(|p| p.id == "github-personal-access-token"));
+        assert!(all.iter().any(|p| p.id == GENERIC_PASSWORD_ID));
+        assert_eq!(all.len(), engine().patterns.len() + 3);
+    }
 }
