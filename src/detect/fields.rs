@@ -1,9 +1,33 @@
-//! Sensitive field names (placeholder API; the dictionary lives in `rules/`).
+//! Sensitive field names and values, driven by `rules/fields.toml`.
+//!
+//! [`classify_name`] recognises field names (`customerEmail`, `date_of_birth`,
+//! `IBAN__c`); [`classify_value`] recognises sample-data values (a Luhn-valid
+//! card number, an IBAN, an e-mail address, a phone number, a US SSN).
 
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::detect::secrets::{luhn_ok, tokenize_key};
 use crate::model::FieldClass;
 use crate::policy::Policy;
 
+const FIELDS_TOML: &str = include_str!("../../rules/fields.toml");
+
+/// The categories a field can fall in.
+pub const CATEGORIES: &[&str] = &["pii", "financial", "health", "credential", "location"];
+
+/// One dictionary entry, as `lcscan rules` and the page may show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldInfo {
+    pub label: String,
+    pub category: String,
+    /// Regulations that usually apply ("GDPR", "HIPAA", "PCI DSS").
+    pub regulations: Vec<String>,
+}
+
 /// Classify a field name, e.g. `customerEmail` → pii / e-mail address.
+/// The policy's `sensitive_fields` come first (exact or ignoring case and separators).
 pub fn classify_name(name: &str, policy: &Policy) -> Option<FieldClass> {
     if let Some(category) = policy.sensitive_fields.get(name) {
         return Some(FieldClass {
@@ -11,5 +35,463 @@ pub fn classify_name(name: &str, policy: &Policy) -> Option<FieldClass> {
             label: name.to_string(),
         });
     }
+    let wanted = squash(name);
+    if !wanted.is_empty() {
+        if let Some((policy_name, category)) = policy
+            .sensitive_fields
+            .iter()
+            .find(|(k, _)| squash(k) == wanted)
+        {
+            return Some(FieldClass {
+                category: category.clone(),
+                label: policy_name.clone(),
+            });
+        }
+    }
+    let entry = dictionary().match_name(name)?;
+    Some(FieldClass {
+        category: entry.category.clone(),
+        label: entry.label.clone(),
+    })
+}
+
+/// Classify one sample-data value: card number (Luhn + issuer prefix), IBAN
+/// (mod-97), US social security number, e-mail address, phone number.
+pub fn classify_value(text: &str) -> Option<FieldClass> {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 254 {
+        return None;
+    }
+    let class = |category: &str, label: &str| {
+        Some(FieldClass {
+            category: category.into(),
+            label: label.into(),
+        })
+    };
+    if is_email(t) {
+        return class("pii", "e-mail address");
+    }
+    if is_iban(t) {
+        return class("financial", "bank account number");
+    }
+    if is_card_number(t) {
+        return class("financial", "card number");
+    }
+    if is_us_ssn(t) {
+        return class("pii", "national identity number");
+    }
+    if is_phone(t) {
+        return class("pii", "phone number");
+    }
     None
+}
+
+/// Regulations for a classification (empty for policy-defined or unknown labels).
+pub fn regulations(class: &FieldClass) -> Vec<String> {
+    dictionary()
+        .entries
+        .iter()
+        .find(|e| e.label == class.label && e.category == class.category)
+        .map(|e| e.regulations.clone())
+        .unwrap_or_default()
+}
+
+/// Every dictionary entry, in file order.
+pub fn all_entries() -> Vec<FieldInfo> {
+    dictionary()
+        .entries
+        .iter()
+        .map(|e| FieldInfo {
+            label: e.label.clone(),
+            category: e.category.clone(),
+            regulations: e.regulations.clone(),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Dictionary
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldsFile {
+    #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
+    not_sensitive: Vec<String>,
+    field: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    label: String,
+    category: String,
+    #[serde(default)]
+    regulations: Vec<String>,
+    phrases: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
+    examples: Vec<String>,
+    #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
+    negative_examples: Vec<String>,
+    /// Each phrase split into words, filled in after loading.
+    #[serde(skip)]
+    phrase_words: Vec<Vec<String>>,
+}
+
+struct Dictionary {
+    entries: Vec<Entry>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    not_sensitive: Vec<String>,
+    #[cfg_attr(not(test), allow(dead_code))]
+    error: Option<String>,
+}
+
+fn dictionary() -> &'static Dictionary {
+    static DICT: OnceLock<Dictionary> = OnceLock::new();
+    DICT.get_or_init(|| match toml::from_str::<FieldsFile>(FIELDS_TOML) {
+        Ok(mut file) => {
+            for entry in &mut file.field {
+                entry.phrase_words = entry.phrases.iter().map(|p| tokenize_key(p)).collect();
+                entry.exclude = entry.exclude.iter().map(|e| e.to_lowercase()).collect();
+            }
+            Dictionary {
+                entries: file.field,
+                not_sensitive: file.not_sensitive,
+                error: None,
+            }
+        }
+        Err(e) => Dictionary {
+            entries: Vec::new(),
+            not_sensitive: Vec::new(),
+            error: Some(e.to_string()),
+        },
+    })
+}
+
+/// Remainders that may follow a phrase inside one word (`patientid`, `tokens`).
+const COMPOUND_TAILS: &[&str] = &["id", "no", "nr", "num", "number", "code", "s"];
+
+impl Dictionary {
+    fn match_name(&self, name: &str) -> Option<&Entry> {
+        let words = tokenize_key(name);
+        if words.is_empty() {
+            return None;
+        }
+        let joined: String = words.concat();
+        self.entries
+            .iter()
+            .find(|e| entry_matches(e, &words, &joined))
+    }
+}
+
+fn entry_matches(entry: &Entry, words: &[String], joined: &str) -> bool {
+    if words.iter().any(|w| entry.exclude.contains(w)) {
+        return false;
+    }
+    entry.phrase_words.iter().any(|phrase| {
+        if phrase.is_empty() {
+            return false;
+        }
+        if words.windows(phrase.len()).any(|w| w == phrase.as_slice()) {
+            return true;
+        }
+        let one_word: String = phrase.concat();
+        if one_word == joined || words.iter().any(|w| *w == one_word) {
+            return true;
+        }
+        // Compounds written as one word: `customeremail`, `patientid`.
+        one_word.chars().count() >= 5
+            && words.iter().any(|w| {
+                if let Some(head) = w.strip_suffix(one_word.as_str()) {
+                    !head.is_empty() && !entry.exclude.iter().any(|x| x == head)
+                } else if let Some(tail) = w.strip_prefix(one_word.as_str()) {
+                    COMPOUND_TAILS.contains(&tail)
+                } else {
+                    false
+                }
+            })
+    })
+}
+
+/// Lowercase letters and digits only.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Value validators
+
+pub fn is_email(t: &str) -> bool {
+    let Some((local, domain)) = t.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
+    local_ok && domain_ok
+}
+
+/// IBAN: country letters, check digits, 11–30 alphanumerics, mod-97 = 1.
+pub fn is_iban(t: &str) -> bool {
+    let compact: String = t
+        .chars()
+        .filter(|c| *c != ' ')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let bytes = compact.as_bytes();
+    if !(15..=34).contains(&bytes.len())
+        || !bytes.iter().all(u8::is_ascii_alphanumeric)
+        || !bytes.iter().take(2).all(u8::is_ascii_uppercase)
+        || !bytes.iter().skip(2).take(2).all(u8::is_ascii_digit)
+    {
+        return false;
+    }
+    let rearranged = bytes.iter().skip(4).chain(bytes.iter().take(4));
+    let mut rem: u32 = 0;
+    for &b in rearranged {
+        let v = if b.is_ascii_digit() {
+            u32::from(b - b'0')
+        } else {
+            u32::from(b - b'A') + 10
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+/// 13–19 digits (spaces or dashes allowed), a known issuer prefix, Luhn-valid.
+pub fn is_card_number(t: &str) -> bool {
+    if !t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b' ' || b == b'-')
+    {
+        return false;
+    }
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    if !(13..=19).contains(&digits.len()) {
+        return false;
+    }
+    let prefix = |n: usize| digits.get(..n).and_then(|p| p.parse::<u32>().ok());
+    let known = digits.starts_with('4')
+        || prefix(2).is_some_and(|p| {
+            (51..=55).contains(&p)
+                || p == 34
+                || p == 37
+                || p == 35
+                || p == 36
+                || p == 38
+                || p == 65
+                || p == 62
+        })
+        || prefix(4).is_some_and(|p| (2221..=2720).contains(&p) || p == 6011)
+        || prefix(3).is_some_and(|p| (644..=649).contains(&p) || (300..=305).contains(&p));
+    known && luhn_ok(&digits)
+}
+
+/// US SSN written `AAA-GG-SSSS`, with the structural rules (no 000/666/9xx area,
+/// no 00 group, no 0000 serial).
+pub fn is_us_ssn(t: &str) -> bool {
+    let parts: Vec<&str> = t.split('-').collect();
+    let [area, group, serial] = parts.as_slice() else {
+        return false;
+    };
+    let all_digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !(all_digits(area, 3) && all_digits(group, 2) && all_digits(serial, 4)) {
+        return false;
+    }
+    *area != "000"
+        && *area != "666"
+        && !area.starts_with('9')
+        && *group != "00"
+        && *serial != "0000"
+}
+
+/// E.164-ish: optional `+`, 9–15 digits, only phone punctuation; without a `+`
+/// it needs separators (a bare run of digits is more likely an id).
+pub fn is_phone(t: &str) -> bool {
+    let body = t.strip_prefix('+').unwrap_or(t);
+    if body.is_empty()
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b" -.()/".contains(&b))
+        || !body
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'(')
+    {
+        return false;
+    }
+    let digits = body.bytes().filter(u8::is_ascii_digit).count();
+    if !(9..=15).contains(&digits) {
+        return false;
+    }
+    // The US SSN layout (`AAA-GG-SSSS`) is not a phone layout.
+    let groups: Vec<usize> = body.split('-').map(str::len).collect();
+    if groups == [3, 2, 4] {
+        return false;
+    }
+    let has_plus = t.starts_with('+');
+    let separators = body.bytes().filter(|b| b" -()".contains(b)).count();
+    let dots = body.bytes().filter(|&b| b == b'.').count();
+    // Decimal numbers and dates are not phone numbers.
+    if dots == 1 && separators == 0 {
+        return false;
+    }
+    has_plus || separators >= 1 || dots >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(n: &str) -> Option<FieldClass> {
+        classify_name(n, &Policy::empty())
+    }
+
+    #[test]
+    fn dictionary_loads_and_is_well_formed() {
+        let d = dictionary();
+        assert!(d.error.is_none(), "{:?}", d.error);
+        assert!(d.entries.len() >= 15);
+        for e in &d.entries {
+            assert!(CATEGORIES.contains(&e.category.as_str()), "{}", e.label);
+            assert!(!e.examples.is_empty(), "{} has no examples", e.label);
+            assert!(
+                !e.negative_examples.is_empty(),
+                "{} has no negatives",
+                e.label
+            );
+            for r in &e.regulations {
+                assert!(["GDPR", "HIPAA", "PCI DSS"].contains(&r.as_str()), "{r}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_example_classifies_and_negatives_do_not() {
+        let d = dictionary();
+        let mut failures = Vec::new();
+        for e in &d.entries {
+            for ex in &e.examples {
+                match name(ex) {
+                    Some(c) if c.category == e.category => {}
+                    other => failures.push(format!("{}: {ex} -> {other:?}", e.label)),
+                }
+            }
+            for neg in &e.negative_examples {
+                if let Some(c) = name(neg) {
+                    if c.label == e.label {
+                        failures.push(format!("{}: negative {neg} matched", e.label));
+                    }
+                }
+            }
+        }
+        for n in &d.not_sensitive {
+            if let Some(c) = name(n) {
+                failures.push(format!("not_sensitive {n} -> {c:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn labels_and_regulations() {
+        let c = name("customerEmail").unwrap();
+        assert_eq!(
+            (c.category.as_str(), c.label.as_str()),
+            ("pii", "e-mail address")
+        );
+        assert_eq!(regulations(&c), ["GDPR"]);
+        let c = name("Card_Number__c").unwrap();
+        assert_eq!(c.label, "card number");
+        assert!(regulations(&c).contains(&"PCI DSS".to_string()));
+        assert_eq!(name("date_of_birth").unwrap().label, "date of birth");
+        assert_eq!(name("patientId").unwrap().category, "health");
+        assert_eq!(name("ipAddress").unwrap().category, "location");
+        assert_eq!(name("billingAddress").unwrap().label, "postal address");
+    }
+
+    #[test]
+    fn policy_extends_the_dictionary() {
+        let mut policy = Policy::empty();
+        policy
+            .sensitive_fields
+            .insert("Loyalty_Number".into(), "pii".into());
+        let c = classify_name("loyaltyNumber", &policy).unwrap();
+        assert_eq!(c.category, "pii");
+        assert_eq!(c.label, "Loyalty_Number");
+        assert!(classify_name("loyaltyNumber", &Policy::empty()).is_none());
+    }
+
+    #[test]
+    fn values_are_recognised() {
+        let v = |t: &str| classify_value(t).map(|c| c.label);
+        assert_eq!(v("jane.doe@example.org").as_deref(), Some("e-mail address"));
+        assert_eq!(v("4111 1111 1111 1111").as_deref(), Some("card number"));
+        assert_eq!(v("5555-5555-5555-4444").as_deref(), Some("card number"));
+        assert_eq!(
+            v("GB82 WEST 1234 5698 7654 32").as_deref(),
+            Some("bank account number")
+        );
+        assert_eq!(
+            v("DE89370400440532013000").as_deref(),
+            Some("bank account number")
+        );
+        assert_eq!(
+            v("123-45-6789").as_deref(),
+            Some("national identity number")
+        );
+        assert_eq!(v("+44 20 7946 0958").as_deref(), Some("phone number"));
+        assert_eq!(v("(555) 010-4477").as_deref(), Some("phone number"));
+        assert_eq!(v("+15550104477").as_deref(), Some("phone number"));
+    }
+
+    #[test]
+    fn lookalike_values_are_not() {
+        for t in [
+            "4111 1111 1111 1112", // Luhn fails
+            "1234567812345670",    // Luhn passes, no issuer prefix
+            "GB82 WEST 1234 5698 7654 33",
+            "000-12-3456",
+            "666-12-3456",
+            "912-12-3456",
+            "1700000000123", // a timestamp
+            "3.14159265358",
+            "2024-01-01",
+            "not an email@",
+            "user@localhost",
+            "12345",
+        ] {
+            assert!(
+                classify_value(t).is_none(),
+                "{t} -> {:?}",
+                classify_value(t)
+            );
+        }
+        assert!(is_iban("GB82WEST12345698765432"));
+        assert!(!is_iban("GB00WEST12345698765432"));
+    }
 }
