@@ -200,7 +200,7 @@ fn entry_matches(entry: &Entry, words: &[String], joined: &str) -> bool {
             return true;
         }
         let one_word: String = phrase.concat();
-        if one_word == joined || words.iter().any(|w| *w == one_word) {
+        if one_word == joined || words.contains(&one_word) {
             return true;
         }
         // Compounds written as one word: `customeremail`, `patientid`.
