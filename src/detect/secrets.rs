@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
@@ -270,6 +270,7 @@ impl Engine {
         let ac = match AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&strings)
         {
             Ok(ac) => Some(ac),
@@ -306,10 +307,19 @@ fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
     let mut candidates: Vec<Candidate> = Vec::new();
 
     // Which patterns have a keyword here, and which `requires` strings occur.
-    let mut seen = vec![false; engine.keyword_owners.len()];
-    let mut wanted = vec![false; engine.patterns.len()];
+    let key_list = if has_key_hint(key) {
+        engine.key_patterns.get(&normalize_key(key))
+    } else {
+        None
+    };
+    let mut seen: Vec<bool> = Vec::new();
+    let mut wanted: Vec<bool> = Vec::new();
     if let Some(ac) = &engine.ac {
         for m in ac.find_overlapping_iter(text.as_bytes()) {
+            if seen.is_empty() {
+                seen = vec![false; engine.keyword_owners.len()];
+                wanted = vec![false; engine.patterns.len()];
+            }
             let id = m.pattern().as_usize();
             if let Some(slot) = seen.get_mut(id) {
                 if *slot {
@@ -324,14 +334,21 @@ fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
             }
         }
     }
-    if let Some(list) = engine.key_patterns.get(&normalize_key(key)) {
+    if let Some(list) = key_list {
+        if wanted.is_empty() {
+            wanted = vec![false; engine.patterns.len()];
+        }
         for &p in list {
             if let Some(w) = wanted.get_mut(p) {
                 *w = true;
             }
         }
     }
+    let wanted_any = wanted.iter().any(|&w| w);
     for (index, pattern) in engine.patterns.iter().enumerate() {
+        if !wanted_any {
+            break;
+        }
         if !wanted.get(index).copied().unwrap_or(false) {
             continue;
         }
@@ -377,6 +394,10 @@ fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
 /// Spans of one pattern in `text` that pass its checks.
 fn pattern_matches(pattern: &Pattern, text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    // Most candidates do not match at all; the lazy DFA answers that fastest.
+    if !pattern.regex.is_match(text.as_bytes()) {
+        return out;
+    }
     for caps in pattern.regex.captures_iter(text.as_bytes()) {
         // The secret is the first capture group that took part, else the match.
         let Some(m) = caps.iter().skip(1).flatten().next().or_else(|| caps.get(0)) else {
@@ -413,6 +434,9 @@ fn accept(pattern: &Pattern, secret: &str) -> bool {
 
 /// Keep one hit per span: the lowest rank (specific before generic, then file order).
 fn resolve_overlaps(mut candidates: Vec<Candidate>) -> Vec<SecretHit> {
+    if candidates.len() <= 1 {
+        return candidates.into_iter().map(|c| c.hit).collect();
+    }
     candidates.sort_by_key(|c| (c.rank, c.hit.start));
     let mut kept: Vec<SecretHit> = Vec::new();
     for c in candidates {
@@ -570,7 +594,34 @@ const NOT_THE_SECRET: &[&str] = &[
     "confirmation",
 ];
 
+/// Cheap test before tokenising: every secret-ish key contains one of these.
+const KEY_HINTS: &[&str] = &[
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "auth",
+    "sig",
+    "bearer",
+    "credential",
+    "conn",
+    "dsn",
+];
+
+/// Whether `key` contains one of [`KEY_HINTS`], ignoring ASCII case, without allocating.
+fn has_key_hint(key: &str) -> bool {
+    let k = key.as_bytes();
+    KEY_HINTS.iter().any(|h| {
+        let h = h.as_bytes();
+        k.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))
+    })
+}
+
 fn key_kind(key: &str) -> Option<KeyKind> {
+    if !has_key_hint(key) {
+        return None;
+    }
     let words = tokenize_key(key);
     if words.is_empty() {
         return None;
@@ -968,18 +1019,47 @@ pub fn is_placeholder(s: &str) -> bool {
         "your token",
         "abc123",
     ];
-    let lower = s.trim().to_ascii_lowercase();
-    if lower.is_empty() || WHOLE.contains(&lower.as_str()) {
-        return true;
+    static MARKERS: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let trimmed = s.trim();
+    if trimmed.len() <= 24 {
+        let lower = trimmed.to_ascii_lowercase();
+        if lower.is_empty() || WHOLE.contains(&lower.as_str()) {
+            return true;
+        }
     }
-    if CONTAINS.iter().any(|c| lower.contains(c)) {
-        return true;
+    let markers = MARKERS.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(CONTAINS)
+            .ok()
+    });
+    match markers {
+        Some(ac) => {
+            if ac.is_match(trimmed) {
+                return true;
+            }
+        }
+        None => {
+            let lower = trimmed.to_ascii_lowercase();
+            if CONTAINS.iter().any(|c| lower.contains(c)) {
+                return true;
+            }
+        }
     }
+    let lower = trimmed.as_bytes();
     // One character repeated, or almost no variety at all.
-    let mut distinct: Vec<u8> = lower.bytes().collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    distinct.len() < 3 && lower.len() > 3
+    let mut present = [false; 256];
+    let mut distinct = 0;
+    for &b in lower {
+        let b = b.to_ascii_lowercase();
+        if let Some(slot) = present.get_mut(usize::from(b)) {
+            if !*slot {
+                *slot = true;
+                distinct += 1;
+            }
+        }
+    }
+    distinct < 3 && lower.len() > 3
 }
 
 // ---------------------------------------------------------------------------
@@ -1426,6 +1506,43 @@ mod tests {
         assert_eq!(tokenize_key("HTTPHeaderAuth"), ["http", "header", "auth"]);
         assert_eq!(tokenize_key("Api_Key__c"), ["api", "key"]);
         assert_eq!(tokenize_key("auth.password2"), ["auth", "password", "2"]);
+    }
+
+    /// `cargo test --release --lib secrets::tests::throughput -- --ignored --nocapture`
+    #[test]
+    #[ignore = "measurement, run in release"]
+    fn throughput() {
+        let samples = [
+            ("url", "https://api.fake-partner.test/v1/orders?limit=100&status=open"),
+            ("jsCode", "const items = $input.all();\nreturn items.map(i => ({ json: { id: i.json.id, total: i.json.price * i.json.qty, note: 'token bucket refill' } }));\n"),
+            ("text", "Hello {{ $json.firstName }}, your order #12345 has shipped. Track it at https://track.fake.test/abc. Regards, the team"),
+            ("query", "SELECT id, email, password_hash FROM users WHERE id = $1 AND status = 'active' ORDER BY created_at DESC"),
+            ("Authorization", "Bearer FAKEk2Jd8sLq0pWm3nZx7vBc5tYr1uIo9eA4"),
+            ("apiKey", "sk_live_FAKE4eC39HqLyjWDarjtT1zdp7dc"),
+            ("body", "{\"name\":\"Widget\",\"description\":\"A long product description with many words about secret sauce and api usage\",\"price\":12.5}"),
+            ("id", "3f2504e0-4f89-11d3-9a0c-0305e82c3301"),
+        ];
+        let mut values = Vec::new();
+        let mut bytes = 0usize;
+        while bytes < 20_000_000 {
+            for (k, v) in samples {
+                bytes += v.len();
+                values.push(value(k, v, ValueContext::Parameter, ValueKind::Literal));
+            }
+        }
+        let _ = scan_value(&values[0]);
+        let start = std::time::Instant::now();
+        let mut found = 0;
+        for v in &values {
+            found += scan_value(v).len();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "{} values, {:.1} MB, {found} hits, {:.1} MB/s",
+            values.len(),
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e6 / secs
+        );
     }
 
     #[test]
