@@ -6,6 +6,9 @@
 //! and a check function. Adding a rule touches its file, one line in
 //! [`RULES`] and its fixtures.
 
+// Rule modules, one file per rule, in id order.
+// (rule modules: keep this line; add `mod lcNNN_name;` lines below it in id order)
+
 use crate::model::{App, Location, Platform};
 use crate::policy::Policy;
 use crate::report::{fingerprint, Finding, Severity};
@@ -52,7 +55,9 @@ pub struct Rule {
 }
 
 /// Every rule, in id order.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[
+    // (registry: one `&lcNNN_name::RULE,` line per rule, in id order)
+];
 
 /// A rule by id (`LC001`) or name (`public-trigger-without-auth`), case-insensitive.
 pub fn find(id_or_name: &str) -> Option<&'static Rule> {
