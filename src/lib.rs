@@ -6,6 +6,20 @@
 //! No browser or OS dependencies: the same code runs in the CLI and, compiled
 //! to WebAssembly, in the browser page.
 
+// A panic in the browser kills the page: the engine's own code must not be
+// able to panic on any input (tests may).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
+
 pub mod detect;
 pub mod error;
 pub mod ingest;

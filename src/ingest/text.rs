@@ -30,7 +30,9 @@ fn utf8(bytes: &[u8], offset: usize) -> Result<Cow<'_, str>, ScanError> {
 }
 
 fn utf16(bytes: &[u8], decode: fn([u8; 2]) -> u16) -> Result<String, ScanError> {
-    let units = bytes.chunks_exact(2).map(|c| decode([c[0], c[1]]));
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| decode(<[u8; 2]>::try_from(c).unwrap_or_default()));
     let mut out = String::with_capacity(bytes.len() / 2);
     for (i, ch) in char::decode_utf16(units).enumerate() {
         match ch {
@@ -103,7 +105,7 @@ pub fn check_xml_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0usize;
-    while let Some(rel) = bytes.get(i..).and_then(|rest| memchr_lt(rest)) {
+    while let Some(rel) = bytes.get(i..).and_then(memchr_lt) {
         let at = i + rel;
         let next = bytes.get(at + 1).copied();
         match next {
