@@ -45,8 +45,10 @@ want=${want:-0.2.130}
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [[ "$have" != "$want" ]]; then
     say "cargo: installing wasm-bindgen-cli $want (have: ${have:-none})"
-    # Not --locked: the lock file published with 0.2.130 pins a yanked crate.
-    cargo install wasm-bindgen-cli --version "=$want" --quiet
+    # --locked first; the lock file published with 0.2.130 pins a crate that has
+    # since been yanked, so fall back to a fresh resolution if cargo refuses it.
+    cargo install wasm-bindgen-cli --version "=$want" --locked --quiet ||
+        cargo install wasm-bindgen-cli --version "=$want" --quiet
 fi
 
 # Binaryen's wasm-opt (shrinks the page's module) and a static file server.
