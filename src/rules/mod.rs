@@ -8,6 +8,8 @@
 
 // Rule modules, one file per rule, in id order.
 // (rule modules: keep this line; add `mod lcNNN_name;` lines below it in id order)
+mod lc002_hardcoded_secret;
+mod lc003_secret_in_url;
 
 use crate::model::{App, Location, Platform};
 use crate::policy::Policy;
@@ -57,6 +59,8 @@ pub struct Rule {
 /// Every rule, in id order.
 pub static RULES: &[&Rule] = &[
     // (registry: one `&lcNNN_name::RULE,` line per rule, in id order)
+    &lc002_hardcoded_secret::RULE,
+    &lc003_secret_in_url::RULE,
 ];
 
 /// A rule by id (`LC001`) or name (`public-trigger-without-auth`), case-insensitive.
