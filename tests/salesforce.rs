@@ -1,0 +1,385 @@
+//! Salesforce Flow parser: fixtures in tests/fixtures/salesforce-flow/ read
+//! into the normalized model, checked value by value.
+
+use std::io::Write;
+
+use lcscan::ingest::ingest;
+use lcscan::model::{
+    App, AppKind, Audience, DataAccess, FieldUse, Platform, RunMode, StepKind, TriggerKind,
+    ValueContext, ValueKind,
+};
+use lcscan::platforms;
+use lcscan::report::Note;
+use lcscan::{scan, Limits, Policy, ScanError};
+use zip::write::SimpleFileOptions;
+
+const DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/salesforce-flow"
+);
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{DIR}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn parse_bytes(bytes: &[u8], name: &str) -> (Vec<App>, Vec<Note>) {
+    let bundle = ingest(bytes, name, &Limits::default()).expect("ingest");
+    let mut notes = Vec::new();
+    let apps = platforms::parse(&bundle, &mut notes).expect("parse");
+    (apps, notes)
+}
+
+fn one(name: &str) -> App {
+    let (mut apps, notes) = parse_bytes(&read(name), name);
+    assert_eq!(apps.len(), 1, "{notes:?}");
+    apps.remove(0)
+}
+
+fn edge(app: &App, from: &str, to: &str) -> Option<String> {
+    app.edges
+        .iter()
+        .find(|e| e.from == from && e.to == to)
+        .map(|e| e.kind.clone())
+}
+
+#[test]
+fn screen_flow_without_sharing_is_read_fully() {
+    let app = one("Contact_Lookup_Screen.flow-meta.xml");
+    assert_eq!(app.platform, Platform::SalesforceFlow);
+    assert_eq!(app.kind, AppKind::ScreenFlow);
+    assert_eq!(app.name, "Contact Lookup Screen");
+    assert_eq!(app.id.as_deref(), Some("Contact_Lookup_Screen"));
+    assert_eq!(app.version.as_deref(), Some("60.0"));
+    assert_eq!(app.active, Some(true));
+
+    // Run context.
+    let rc = &app.run_context;
+    assert_eq!(rc.mode, RunMode::SystemWithoutSharing);
+    assert_eq!(rc.raw, "SystemModeWithoutSharing");
+    assert!(rc.user_facing);
+    assert_eq!(rc.requires_permission, Some(false));
+    assert_eq!(
+        rc.location.as_ref().map(|l| l.path.as_str()),
+        Some("/Flow/runInMode")
+    );
+
+    // Trigger: a user starts the screen flow.
+    assert_eq!(app.triggers.len(), 1);
+    let t = &app.triggers[0];
+    assert_eq!((t.kind, t.audience), (TriggerKind::App, Audience::Unknown));
+    assert_eq!(t.step_id, "start");
+
+    // Get Records stores all fields.
+    let get = app.step("Get_Contact").expect("Get_Contact step");
+    assert_eq!(get.name, "Get Contact");
+    assert_eq!(get.kind, StepKind::DataOperation);
+    assert_eq!(get.platform_type, "recordLookups");
+    assert_eq!(get.location.path, "/Flow/recordLookups[1]");
+    assert_eq!(get.location.step.as_deref(), Some("Get Contact"));
+    let op = get.data_op.as_ref().expect("data op");
+    assert_eq!(op.object, "Contact");
+    assert_eq!(op.access, vec![DataAccess::Read]);
+    assert!(op.all_fields);
+
+    // Filters are fields.
+    let owner = app
+        .fields
+        .iter()
+        .find(|f| f.name == "OwnerId")
+        .expect("OwnerId filter field");
+    assert_eq!(owner.usage, FieldUse::Filter);
+    assert_eq!(owner.object.as_deref(), Some("Contact"));
+    assert_eq!(owner.step_id.as_deref(), Some("Get_Contact"));
+    assert_eq!(
+        owner.location.path,
+        "/Flow/recordLookups[1]/filters[2]/field"
+    );
+
+    // The hard-coded record id is a literal value keyed by its field.
+    let id = app
+        .values
+        .iter()
+        .find(|v| v.value == "005FAKE000Test1AAA")
+        .expect("record id value");
+    assert_eq!(id.key, "OwnerId");
+    assert_eq!(id.kind, ValueKind::Literal);
+    assert_eq!(id.context, ValueContext::Query);
+    assert_eq!(id.step_id.as_deref(), Some("Get_Contact"));
+    assert_eq!(
+        id.location.path,
+        "/Flow/recordLookups[1]/filters[2]/value[1]/stringValue[1]"
+    );
+    assert_eq!(id.location.step.as_deref(), Some("Get Contact"));
+
+    // The instance URL in a variable is a URL value and an endpoint.
+    let url = app
+        .values
+        .iter()
+        .find(|v| v.key == "Support_Portal_URL")
+        .expect("url variable");
+    assert_eq!(url.context, ValueContext::Url);
+    assert_eq!(url.kind, ValueKind::Literal);
+    assert_eq!(url.step_id, None);
+    assert!(app
+        .endpoints
+        .iter()
+        .any(|e| e.host.as_deref() == Some("fake-example-org.my.salesforce.com")));
+
+    // Builder bookkeeping is not a value.
+    assert!(!app.values.iter().any(|v| v.value == "LightningFlowBuilder"));
+
+    // Screens: what the user types and what is shown.
+    let input = app
+        .fields
+        .iter()
+        .find(|f| f.name == "Last_Name")
+        .expect("input field");
+    assert_eq!(input.usage, FieldUse::Input);
+    assert_eq!(input.step_id.as_deref(), Some("Ask_Name"));
+    let shown: Vec<&str> = app
+        .fields
+        .iter()
+        .filter(|f| f.usage == FieldUse::Read && f.step_id.as_deref() == Some("Show_Contact"))
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(shown, vec!["Name", "Email", "Birthdate"]);
+    assert!(app
+        .fields
+        .iter()
+        .any(|f| f.name == "recordId" && f.usage == FieldUse::Input && f.step_id.is_none()));
+    let display = app
+        .values
+        .iter()
+        .find(|v| v.key == "Contact_Details")
+        .expect("display text");
+    assert_eq!(display.kind, ValueKind::Template);
+    assert_eq!(display.context, ValueContext::Body);
+
+    // Connectors become edges.
+    assert_eq!(edge(&app, "start", "Ask_Name").as_deref(), Some("main"));
+    assert_eq!(
+        edge(&app, "Ask_Name", "Get_Contact").as_deref(),
+        Some("main")
+    );
+    assert_eq!(
+        edge(&app, "Get_Contact", "Show_Contact").as_deref(),
+        Some("main")
+    );
+    assert_eq!(
+        edge(&app, "Get_Contact", "Show_Error").as_deref(),
+        Some("fault")
+    );
+    assert_eq!(app.edges.len(), 4);
+
+    // start + 1 lookup + 3 screens.
+    assert_eq!(app.steps.len(), 5);
+    assert_eq!(
+        app.steps
+            .iter()
+            .filter(|s| s.kind == StepKind::Screen)
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn record_triggered_flow_in_default_mode() {
+    let app = one("Account_Update_Notify.flow-meta.xml");
+    assert_eq!(app.kind, AppKind::Workflow);
+    assert_eq!(app.run_context.mode, RunMode::User);
+    assert_eq!(app.run_context.raw, "DefaultMode");
+    assert!(!app.run_context.user_facing);
+
+    let t = &app.triggers[0];
+    assert_eq!(
+        (t.kind, t.audience),
+        (TriggerKind::Event, Audience::Internal)
+    );
+    assert_eq!(t.name, "When a Account record is updated (RecordAfterSave)");
+    assert_eq!(t.location.path, "/Flow/start");
+
+    // Entry condition field on the triggering object.
+    let rating = app
+        .fields
+        .iter()
+        .find(|f| f.name == "Rating")
+        .expect("Rating");
+    assert_eq!(
+        (
+            rating.usage,
+            rating.object.as_deref(),
+            rating.step_id.as_deref()
+        ),
+        (FieldUse::Filter, Some("Account"), Some("start"))
+    );
+
+    // Get Records with chosen fields does not fetch everything.
+    let get = app.step("Get_Owner").expect("Get_Owner");
+    let op = get.data_op.as_ref().expect("op");
+    assert_eq!(op.object, "User");
+    assert!(!op.all_fields);
+    let read: Vec<&str> = app
+        .fields
+        .iter()
+        .filter(|f| f.usage == FieldUse::Read && f.step_id.as_deref() == Some("Get_Owner"))
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(read, vec!["Id", "Email"]);
+
+    // Update on $Record resolves to the start object; create has its object.
+    let upd = app.step("Mark_Reviewed").expect("update");
+    let op = upd.data_op.as_ref().expect("op");
+    assert_eq!(
+        (op.object.as_str(), op.access.clone()),
+        ("Account", vec![DataAccess::Update])
+    );
+    assert!(app.fields.iter().any(|f| f.name == "Description"
+        && f.usage == FieldUse::Write
+        && f.object.as_deref() == Some("Account")));
+    let create = app.step("Log_Failure").expect("create");
+    let op = create.data_op.as_ref().expect("op");
+    assert_eq!(
+        (op.object.as_str(), op.access.clone()),
+        ("Task", vec![DataAccess::Create])
+    );
+    assert!(!op.all_fields);
+
+    // The e-mail action.
+    let mail = app.step("Email_Owner").expect("email");
+    assert_eq!(mail.kind, StepKind::Email);
+    assert_eq!(mail.connector.as_deref(), Some("salesforce:emailSimple"));
+    assert_eq!(mail.name, "Email the owner");
+    assert!(app.fields.iter().any(|f| f.name == "Email"
+        && f.usage == FieldUse::Send
+        && f.step_id.as_deref() == Some("Email_Owner")
+        && f.object.is_none()));
+    let subject = app
+        .values
+        .iter()
+        .find(|v| v.key == "emailSubject")
+        .expect("subject");
+    assert_eq!(subject.kind, ValueKind::Template);
+    assert_eq!(subject.step_id.as_deref(), Some("Email_Owner"));
+    assert_eq!(
+        subject.location.path,
+        "/Flow/actionCalls[1]/inputParameters[2]/value[1]/stringValue[1]"
+    );
+
+    assert_eq!(
+        edge(&app, "Mark_Reviewed", "Get_Owner").as_deref(),
+        Some("main")
+    );
+    assert_eq!(
+        edge(&app, "Email_Owner", "Log_Failure").as_deref(),
+        Some("fault")
+    );
+    assert!(app.endpoints.is_empty());
+}
+
+#[test]
+fn other_salesforce_metadata_gets_a_specific_reason() {
+    let e = scan(
+        &read("Account.object-meta.xml"),
+        "Account.object-meta.xml",
+        &Policy::default(),
+    )
+    .expect_err("not a flow");
+    match e {
+        ScanError::UnknownFormat { detail } => {
+            assert!(
+                detail.contains("Salesforce CustomObject metadata"),
+                "{detail}"
+            );
+            assert!(detail.contains("not a Salesforce Flow"), "{detail}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn detection_is_by_content_not_file_name() {
+    let bytes = read("Account_Update_Notify.flow-meta.xml");
+    let (apps, _) = parse_bytes(&bytes, "download.xml");
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0].platform, Platform::SalesforceFlow);
+    // The name is the label; the id falls back to the file stem.
+    assert_eq!(apps[0].name, "Account Update Notify");
+    // Other XML with a Flow file name but a foreign root is not claimed.
+    let other = b"<?xml version=\"1.0\"?><Workflow xmlns=\"urn:x\"/>";
+    let bundle = ingest(other, "x.flow-meta.xml", &Limits::default()).expect("ingest");
+    let mut notes = Vec::new();
+    assert!(platforms::parse(&bundle, &mut notes).is_err());
+}
+
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut out);
+        for (name, data) in files {
+            w.start_file(*name, SimpleFileOptions::default()).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+#[test]
+fn metadata_package_zip_reads_every_flow() {
+    let package = br#"<?xml version="1.0" encoding="UTF-8"?>
+<Package xmlns="http://soap.sforce.com/2006/04/metadata"><types><members>*</members><name>Flow</name></types><version>60.0</version></Package>"#;
+    let a = read("Contact_Lookup_Screen.flow-meta.xml");
+    let b = read("Account_Update_Notify.flow-meta.xml");
+    let o = read("Account.object-meta.xml");
+    let bytes = zip_of(&[
+        ("unpackaged/package.xml", package),
+        ("unpackaged/flows/Contact_Lookup_Screen.flow", &a),
+        ("unpackaged/flows/Account_Update_Notify.flow", &b),
+        ("unpackaged/objects/Account.object", &o),
+    ]);
+    let (apps, notes) = parse_bytes(&bytes, "package.zip");
+    let mut names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec!["Account Update Notify", "Contact Lookup Screen"]
+    );
+    let screen = apps.iter().find(|a| a.kind == AppKind::ScreenFlow).unwrap();
+    assert_eq!(screen.id.as_deref(), Some("Contact_Lookup_Screen"));
+    assert_eq!(
+        screen.location.file,
+        "package.zip!/unpackaged/flows/Contact_Lookup_Screen.flow"
+    );
+    // package.xml is quiet; the object file says why it was not read.
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].file.ends_with("objects/Account.object"));
+    assert!(notes[0].message.contains("not a Salesforce Flow"));
+}
+
+#[test]
+fn odd_shapes_never_panic_and_unknown_modes_are_read_defensively() {
+    let flow = |body: &str| {
+        format!(
+            "<?xml version=\"1.0\"?><Flow xmlns=\"http://soap.sforce.com/2006/04/metadata\">{body}</Flow>"
+        )
+    };
+    let cases = [
+        flow(""),
+        flow("<runInMode>SystemModeWitSharing</runInMode><processType>Flow</processType>"),
+        flow("<recordLookups/><actionCalls><actionType/></actionCalls><screens><fields><fields><fields/></fields></fields></screens>"),
+        flow("<startElementReference>A</startElementReference><decisions><name>A</name><rules><connector><targetReference>B</targetReference></connector></rules><defaultConnector><targetReference>C</targetReference></defaultConnector></decisions>"),
+        flow("<formulas><name>f</name><expression>\"unterminated &amp; {!x}</expression></formulas><variables><value><stringValue> </stringValue></value></variables>"),
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let (apps, _) = parse_bytes(text.as_bytes(), "odd.flow-meta.xml");
+        assert_eq!(apps.len(), 1, "case {i}");
+    }
+    let (apps, _) = parse_bytes(cases[1].as_bytes(), "odd.flow-meta.xml");
+    assert_eq!(apps[0].run_context.mode, RunMode::SystemWithSharing);
+    assert_eq!(apps[0].run_context.raw, "SystemModeWitSharing");
+    assert_eq!(apps[0].name, "odd");
+    let (apps, _) = parse_bytes(cases[3].as_bytes(), "odd.flow-meta.xml");
+    assert_eq!(edge(&apps[0], "start", "A").as_deref(), Some("main"));
+    assert_eq!(edge(&apps[0], "A", "B").as_deref(), Some("outcome"));
+    assert_eq!(edge(&apps[0], "A", "C").as_deref(), Some("default"));
+}
