@@ -8,8 +8,11 @@
 
 // Rule modules, one file per rule, in id order.
 // (rule modules: keep this line; add `mod lcNNN_name;` lines below it in id order)
+mod lc001_public_trigger_without_auth;
 mod lc002_hardcoded_secret;
 mod lc003_secret_in_url;
+mod lc004_plain_http_endpoint;
+mod lc005_tls_verification_disabled;
 
 use crate::model::{App, Location, Platform};
 use crate::policy::Policy;
@@ -59,8 +62,11 @@ pub struct Rule {
 /// Every rule, in id order.
 pub static RULES: &[&Rule] = &[
     // (registry: one `&lcNNN_name::RULE,` line per rule, in id order)
+    &lc001_public_trigger_without_auth::RULE,
     &lc002_hardcoded_secret::RULE,
     &lc003_secret_in_url::RULE,
+    &lc004_plain_http_endpoint::RULE,
+    &lc005_tls_verification_disabled::RULE,
 ];
 
 /// A rule by id (`LC001`) or name (`public-trigger-without-auth`), case-insensitive.
