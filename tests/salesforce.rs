@@ -146,6 +146,11 @@ fn screen_flow_without_sharing_is_read_fully() {
     assert!(app
         .fields
         .iter()
+        .filter(|f| f.step_id.as_deref() == Some("Show_Contact"))
+        .all(|f| f.object.as_deref() == Some("Contact")));
+    assert!(app
+        .fields
+        .iter()
         .any(|f| f.name == "recordId" && f.usage == FieldUse::Input && f.step_id.is_none()));
     let display = app
         .values
@@ -195,7 +200,10 @@ fn record_triggered_flow_in_default_mode() {
         (t.kind, t.audience),
         (TriggerKind::Event, Audience::Internal)
     );
-    assert_eq!(t.name, "When a Account record is updated (RecordAfterSave)");
+    assert_eq!(
+        t.name,
+        "When an Account record is updated (RecordAfterSave)"
+    );
     assert_eq!(t.location.path, "/Flow/start");
 
     // Entry condition field on the triggering object.
@@ -252,7 +260,7 @@ fn record_triggered_flow_in_default_mode() {
     assert!(app.fields.iter().any(|f| f.name == "Email"
         && f.usage == FieldUse::Send
         && f.step_id.as_deref() == Some("Email_Owner")
-        && f.object.is_none()));
+        && f.object.as_deref() == Some("User")));
     let subject = app
         .values
         .iter()
@@ -382,4 +390,160 @@ fn odd_shapes_never_panic_and_unknown_modes_are_read_defensively() {
     assert_eq!(edge(&apps[0], "start", "A").as_deref(), Some("main"));
     assert_eq!(edge(&apps[0], "A", "B").as_deref(), Some("outcome"));
     assert_eq!(edge(&apps[0], "A", "C").as_deref(), Some("default"));
+}
+
+/// Developer aid: `SF_DUMP=path cargo test --test salesforce dump -- --ignored --nocapture`
+/// prints the model read from a file.
+#[test]
+#[ignore]
+fn dump() {
+    let Ok(path) = std::env::var("SF_DUMP") else {
+        return;
+    };
+    let bytes = std::fs::read(&path).expect("read");
+    let (apps, notes) = parse_bytes(&bytes, &path);
+    println!("{}", serde_json::to_string_pretty(&apps).expect("json"));
+    println!("{notes:?}");
+}
+
+#[test]
+fn scheduled_flow_with_callout_apex_and_hard_coded_values() {
+    let app = one("Sync_Orders_Callout.flow-meta.xml");
+    assert_eq!(app.active, Some(false));
+    assert_eq!(app.run_context.mode, RunMode::SystemWithSharing);
+    assert_eq!(app.run_context.requires_permission, Some(true));
+    assert!(!app.run_context.user_facing);
+    let t = &app.triggers[0];
+    assert_eq!(
+        (t.kind, t.audience),
+        (TriggerKind::Schedule, Audience::Internal)
+    );
+    assert_eq!(t.name, "Scheduled (Daily)");
+
+    // External service: an HTTP callout through a Named Credential.
+    let post = app.step("Post_Order").expect("callout");
+    assert_eq!(post.kind, StepKind::HttpRequest);
+    assert_eq!(
+        post.connector.as_deref(),
+        Some("salesforce:externalService")
+    );
+    assert_eq!(post.connection.as_deref(), Some("ErpOrders"));
+    let conn = app.connection("ErpOrders").expect("connection");
+    assert_eq!(conn.connector, "salesforce:externalService");
+    assert!(app.fields.iter().any(|f| f.name == "TotalAmount"
+        && f.usage == FieldUse::Send
+        && f.object.as_deref() == Some("Order")));
+
+    // Apex action with a token input: handles a secret; the literal is a value.
+    let apex = app.step("Notify_Slack").expect("apex");
+    assert_eq!(apex.kind, StepKind::Code);
+    assert_eq!(apex.connector.as_deref(), Some("salesforce:apex"));
+    assert!(apex.handles_secret);
+    assert!(!app.step("Post_Order").unwrap().handles_secret);
+    let token = app.values.iter().find(|v| v.key == "token").expect("token");
+    assert!(token.value.starts_with("xoxb-"));
+    assert_eq!(token.kind, ValueKind::Literal);
+    assert_eq!(token.step_id.as_deref(), Some("Notify_Slack"));
+    assert_eq!(
+        token.location.path,
+        "/Flow/actionCalls[2]/inputParameters[1]/value[1]/stringValue[1]"
+    );
+
+    // Hard-coded record type ids in a constant and a decision condition.
+    let constant = app
+        .values
+        .iter()
+        .find(|v| v.key == "Partner_Record_Type")
+        .expect("constant");
+    assert_eq!(constant.value, "012FAKE000Test1AAA");
+    assert_eq!(constant.context, ValueContext::Variable);
+    let cond = app
+        .values
+        .iter()
+        .find(|v| v.value == "012FAKE000Test2AAA")
+        .expect("condition");
+    assert_eq!(cond.key, "$Record.RecordTypeId");
+    assert_eq!(cond.context, ValueContext::Query);
+    assert_eq!(cond.step_id.as_deref(), Some("Is_Partner"));
+    assert_eq!(
+        cond.location.step.as_deref(),
+        Some("Is it a partner order?")
+    );
+
+    // The formula: the whole expression, and its quoted URL as a literal.
+    let formula: Vec<_> = app
+        .values
+        .iter()
+        .filter(|v| v.key == "Order_Link")
+        .collect();
+    assert_eq!(formula.len(), 2);
+    assert_eq!(formula[0].kind, ValueKind::Expression);
+    assert_eq!(formula[0].context, ValueContext::Code);
+    assert_eq!(
+        (
+            formula[1].kind,
+            formula[1].context,
+            formula[1].value.as_str()
+        ),
+        (
+            ValueKind::Literal,
+            ValueContext::Url,
+            "https://fake-example-org.lightning.force.com/lightning/r/Order/"
+        )
+    );
+    assert_eq!(formula[1].location.path, "/Flow/formulas[1]/expression");
+    assert_eq!(
+        app.endpoints
+            .iter()
+            .map(|e| e.host.as_deref().unwrap_or(""))
+            .collect::<Vec<_>>(),
+        vec!["fake-example-org.lightning.force.com"]
+    );
+
+    // Loop and decision connectors.
+    assert_eq!(
+        edge(&app, "Loop_Orders", "Post_Order").as_deref(),
+        Some("next-value")
+    );
+    assert_eq!(
+        edge(&app, "Loop_Orders", "Notify_Slack").as_deref(),
+        Some("no-more-values")
+    );
+    assert_eq!(
+        edge(&app, "Is_Partner", "Loop_Orders").as_deref(),
+        Some("outcome")
+    );
+    assert_eq!(
+        edge(&app, "Is_Partner", "Notify_Slack").as_deref(),
+        Some("default")
+    );
+    assert_eq!(
+        edge(&app, "Post_Order", "Loop_Orders").as_deref(),
+        Some("main")
+    );
+}
+
+#[test]
+fn many_other_metadata_files_in_a_zip_get_one_summary_note() {
+    let flow = read("Account_Update_Notify.flow-meta.xml");
+    let object = read("Account.object-meta.xml");
+    let class = br#"<?xml version="1.0" encoding="UTF-8"?><ApexClass xmlns="http://soap.sforce.com/2006/04/metadata"><apiVersion>60.0</apiVersion><status>Active</status></ApexClass>"#;
+    let names: Vec<String> = (0..6)
+        .map(|i| format!("classes/C{i}.cls-meta.xml"))
+        .collect();
+    let mut files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &class[..])).collect();
+    files.push(("objects/Account.object-meta.xml", &object));
+    files.push(("flows/Account_Update_Notify.flow-meta.xml", &flow));
+    let (apps, notes) = parse_bytes(&zip_of(&files), "force-app.zip");
+    assert_eq!(apps.len(), 1);
+    let ours: Vec<&Note> = notes
+        .iter()
+        .filter(|n| n.message.contains("Salesforce metadata"))
+        .collect();
+    assert_eq!(ours.len(), 1, "{notes:?}");
+    assert_eq!(ours[0].file, "force-app.zip");
+    assert_eq!(
+        ours[0].message,
+        "not read: 7 Salesforce metadata files that are not Flows (6 ApexClass, 1 CustomObject)"
+    );
 }

@@ -99,8 +99,13 @@ fn claims(entry: &Entry) -> bool {
     }
 }
 
+/// More non-Flow metadata files than this in one archive get one summary note.
+const MAX_NOTES_PER_KIND: usize = 5;
+
 fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App> {
     let mut apps = Vec::new();
+    // Other Salesforce metadata: (root element, files).
+    let mut others: Vec<(String, Vec<&str>)> = Vec::new();
     for entry in entries {
         let Some(text) = entry.xml() else {
             continue;
@@ -122,14 +127,37 @@ fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App>
             apps.push(parse_flow(root, entry));
             continue;
         }
-        // A package manifest in a metadata package is plumbing: stay quiet.
-        if root_name == "Package" && bundle.is_archive {
+        // In a metadata package the manifest and flow definitions are plumbing.
+        if bundle.is_archive && matches!(root_name, "Package" | "FlowDefinition") {
             continue;
         }
+        match others.iter_mut().find(|(k, _)| k == root_name) {
+            Some((_, files)) => files.push(file),
+            None => others.push((root_name.to_string(), vec![file])),
+        }
+    }
+    let total: usize = others.iter().map(|(_, f)| f.len()).sum();
+    if total > MAX_NOTES_PER_KIND {
+        let kinds: Vec<String> = others
+            .iter()
+            .map(|(k, f)| format!("{} {k}", f.len()))
+            .collect();
         notes.push(Note {
-            file: file.to_string(),
-            message: not_a_flow_message(root_name),
+            file: bundle.name.clone(),
+            message: format!(
+                "not read: {total} Salesforce metadata files that are not Flows ({})",
+                kinds.join(", ")
+            ),
         });
+    } else {
+        for (kind, files) in &others {
+            for file in files {
+                notes.push(Note {
+                    file: (*file).to_string(),
+                    message: not_a_flow_message(kind),
+                });
+            }
+        }
     }
     apps
 }
@@ -225,7 +253,7 @@ fn looks_like_url(text: &str) -> bool {
 /// Record-field references inside merge fields: `{!$Record.Email}` → `Email`,
 /// `{!contact.Account.Name}` → `Name`. Global variables (`$User`, `$Flow`…)
 /// other than `$Record` are not record fields of the app's data.
-fn merge_field_refs(text: &str) -> Vec<String> {
+fn merge_field_refs(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("{!") {
@@ -233,8 +261,10 @@ fn merge_field_refs(text: &str) -> Vec<String> {
         let Some(end) = after.find('}') else {
             break;
         };
-        if let Some(field) = after.get(..end).and_then(reference_field) {
-            out.push(field);
+        if let Some(reference) = after.get(..end) {
+            if let Some(field) = reference_field(reference) {
+                out.push((reference.trim().to_string(), field));
+            }
         }
         rest = after.get(end + 1..).unwrap_or("");
     }
@@ -361,8 +391,13 @@ impl Cx<'_> {
         });
     }
 
-    /// The object behind a record variable (`$Record`, an SObject variable).
+    /// The object behind a record reference (`$Record`, an SObject variable, a
+    /// Get Records or loop element, `contact.Email`). Paths through lookups
+    /// (`contact.Account.Name`) are not followed.
     fn object_of_reference(&self, reference: &str) -> Option<String> {
+        if reference.matches('.').count() > 1 {
+            return None;
+        }
         let head = reference.split('.').next().unwrap_or(reference).trim();
         if head == "$Record" || head == "$Record__Prior" {
             return self.start_object.clone();
@@ -419,6 +454,21 @@ fn parse_flow(root: Node, entry: &Entry) -> App {
     for (_, var) in kids(root, "variables") {
         if let (Some(n), Some(o)) = (text_of(var, "name"), text_of(var, "objectType")) {
             cx.var_objects.insert(n.to_string(), o.to_string());
+        }
+    }
+    // Get Records that store their output automatically are referenced by name.
+    for (_, get) in kids(root, "recordLookups") {
+        if let (Some(n), Some(o)) = (text_of(get, "name"), text_of(get, "object")) {
+            cx.var_objects.insert(n.to_string(), o.to_string());
+        }
+    }
+    // A loop's current item has the object of the collection it walks.
+    for (_, lp) in kids(root, "loops") {
+        let (Some(n), Some(c)) = (text_of(lp, "name"), text_of(lp, "collectionReference")) else {
+            continue;
+        };
+        if let Some(o) = cx.object_of_reference(c) {
+            cx.var_objects.insert(n.to_string(), o);
         }
     }
 
@@ -544,6 +594,13 @@ fn read_start(cx: &mut Cx, root: Node, start: Option<Node>, process_type: &str) 
     }
 }
 
+fn article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
 fn trigger_of(
     process_type: &str,
     trigger_type: Option<&str>,
@@ -566,14 +623,15 @@ fn trigger_of(
                 TriggerKind::Event,
                 Audience::Internal,
                 format!(
-                    "When a {object} record is {} ({tt})",
+                    "When {} {object} record is {} ({tt})",
+                    article(object),
                     when.unwrap_or("saved")
                 ),
             ),
             "RecordBeforeDelete" => (
                 TriggerKind::Event,
                 Audience::Internal,
-                format!("When a {object} record is deleted ({tt})"),
+                format!("When {} {object} record is deleted ({tt})", article(object)),
             ),
             "Scheduled" => {
                 let freq = start
@@ -589,7 +647,10 @@ fn trigger_of(
             "PlatformEvent" => (
                 TriggerKind::Event,
                 Audience::Internal,
-                format!("When a {object} platform event is received"),
+                format!(
+                    "When {} {object} platform event is received",
+                    article(object)
+                ),
             ),
             other => (
                 TriggerKind::Event,
@@ -699,20 +760,49 @@ fn action_sends(action_type: &str) -> bool {
     ) || action_type.starts_with("slack")
 }
 
+/// The words of an API name: `slackAppIdForToken` → `slack app id for token`.
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// A name that says it holds a secret (`apiKey`, `client_secret`, `Password`),
+/// not one that merely mentions it (`slackAppIdForToken`, `tokenUrl`).
 fn is_secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "apikey",
-        "api_key",
-        "credential",
-        "privatekey",
+    let words = name_words(name);
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let secret = ["password", "passwd", "pwd", "secret", "token", "apikey", "credential", "credentials"]
+        .iter()
+        .any(|w| has(w))
+        || words
+            .windows(2)
+            .any(|p| matches!(p, [a, b] if (a == "api" || a == "private" || a == "access") && b == "key"));
+    let about_it = [
+        "id", "ids", "name", "type", "url", "endpoint", "label", "length", "expiry", "expires",
+        "field", "count",
     ]
     .iter()
-    .any(|w| n.contains(w))
+    .any(|w| has(w));
+    secret && !about_it
 }
 
 fn read_element(cx: &mut Cx, node: Node, tag: &str, kind: StepKind, path: &str) {
@@ -742,13 +832,16 @@ fn read_element(cx: &mut Cx, node: Node, tag: &str, kind: StepKind, path: &str) 
             s.data_op = Some(read_data_op(cx, node, tag, &step, path));
         }
         "screens" => {
+            let mut secret = false;
             for (i, field) in kids(node, "fields") {
-                read_screen_field(cx, field, &child_path(path, "fields", i), &step, 0);
+                let fpath = child_path(path, "fields", i);
+                read_screen_field(cx, field, &fpath, &step, &mut secret, 0);
             }
+            s.handles_secret = secret;
         }
         _ => {}
     }
-    if is_secret_name(&step.id) || is_secret_name(&step.label) {
+    if is_secret_name(&step.id) {
         s.handles_secret = true;
     }
     cx.app.steps.push(s);
@@ -807,10 +900,11 @@ fn read_action(cx: &mut Cx, node: Node, s: &mut Step, step: &StepRef, path: &str
             }
         }
         if let Some(text) = text_of(value, "stringValue") {
-            for field in merge_field_refs(text) {
+            for (reference, field) in merge_field_refs(text) {
+                let object = cx.object_of_reference(&reference);
                 cx.push_field(
                     &field,
-                    None,
+                    object.as_deref(),
                     FieldUse::Send,
                     &format!("{ppath}/value/stringValue"),
                     Some(step),
@@ -886,7 +980,14 @@ fn is_display_field(field_type: &str) -> bool {
     matches!(field_type, "DisplayText" | "RegionContainer" | "Region")
 }
 
-fn read_screen_field(cx: &mut Cx, field: Node, path: &str, step: &StepRef, depth: usize) {
+fn read_screen_field(
+    cx: &mut Cx,
+    field: Node,
+    path: &str,
+    step: &StepRef,
+    secret: &mut bool,
+    depth: usize,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -913,12 +1014,16 @@ fn read_screen_field(cx: &mut Cx, field: Node, path: &str, step: &StepRef, depth
             );
         }
     }
-    if let Some(text) = text_of(field, "fieldText") {
+    if field_type == "PasswordField" || is_secret_name(text_of(field, "name").unwrap_or("")) {
+        *secret = true;
+    }
+    if let Some(text) = text_of(field, "fieldText").filter(|_| is_display_field(field_type)) {
         let p = format!("{path}/fieldText");
         let key = text_of(field, "name").unwrap_or(&step.id).to_string();
         if field_type == "DisplayText" {
-            for name in merge_field_refs(text) {
-                cx.push_field(&name, None, FieldUse::Read, &p, Some(step));
+            for (reference, name) in merge_field_refs(text) {
+                let object = cx.object_of_reference(&reference);
+                cx.push_field(&name, object.as_deref(), FieldUse::Read, &p, Some(step));
             }
         }
         cx.push_value(
@@ -931,7 +1036,14 @@ fn read_screen_field(cx: &mut Cx, field: Node, path: &str, step: &StepRef, depth
         );
     }
     for (i, inner) in kids(field, "fields") {
-        read_screen_field(cx, inner, &child_path(path, "fields", i), step, depth + 1);
+        read_screen_field(
+            cx,
+            inner,
+            &child_path(path, "fields", i),
+            step,
+            secret,
+            depth + 1,
+        );
     }
 }
 
@@ -1119,11 +1231,38 @@ mod tests {
         assert_eq!(merge_kind("plain"), ValueKind::Literal);
         assert_eq!(
             merge_field_refs("<p>{!$Record.Email} {!$User.Id} {!c.Account.Name} {!x}</p>"),
-            vec!["Email".to_string(), "Name".to_string()]
+            vec![
+                ("$Record.Email".to_string(), "Email".to_string()),
+                ("c.Account.Name".to_string(), "Name".to_string())
+            ]
         );
         assert_eq!(
             formula_literals("\"https://a.my.salesforce.com/\"&{!$User.Id}&'x'"),
             vec!["https://a.my.salesforce.com/", "x"]
         );
+    }
+
+    #[test]
+    fn secret_names_are_told_from_names_about_secrets() {
+        for yes in [
+            "token",
+            "apiKey",
+            "client_secret",
+            "Password",
+            "ACCESS_KEY",
+            "privateKey",
+        ] {
+            assert!(is_secret_name(yes), "{yes}");
+        }
+        for no in [
+            "slackAppIdForToken",
+            "tokenUrl",
+            "passwordLength",
+            "keyField",
+            "recordId",
+            "",
+        ] {
+            assert!(!is_secret_name(no), "{no}");
+        }
     }
 }
