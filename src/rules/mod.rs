@@ -13,6 +13,11 @@ mod lc002_hardcoded_secret;
 mod lc003_secret_in_url;
 mod lc004_plain_http_endpoint;
 mod lc005_tls_verification_disabled;
+mod lc006_code_execution_step;
+mod lc007_sql_built_from_expressions;
+mod lc016_subworkflow_callable_by_anyone;
+mod lc017_any_website_can_call_trigger;
+mod lc018_plaintext_credentials_in_export;
 
 use crate::model::{App, Location, Platform};
 use crate::policy::Policy;
@@ -67,6 +72,11 @@ pub static RULES: &[&Rule] = &[
     &lc003_secret_in_url::RULE,
     &lc004_plain_http_endpoint::RULE,
     &lc005_tls_verification_disabled::RULE,
+    &lc006_code_execution_step::RULE,
+    &lc007_sql_built_from_expressions::RULE,
+    &lc016_subworkflow_callable_by_anyone::RULE,
+    &lc017_any_website_can_call_trigger::RULE,
+    &lc018_plaintext_credentials_in_export::RULE,
 ];
 
 /// A rule by id (`LC001`) or name (`public-trigger-without-auth`), case-insensitive.
