@@ -547,3 +547,31 @@ fn many_other_metadata_files_in_a_zip_get_one_summary_note() {
         "not read: 7 Salesforce metadata files that are not Flows (6 ApexClass, 1 CustomObject)"
     );
 }
+
+#[test]
+fn process_builder_trigger_comes_from_its_metadata_values() {
+    let text = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Flow xmlns="http://soap.sforce.com/2006/04/metadata">
+    <label>Case Escalation Process</label>
+    <processMetadataValues><name>ObjectType</name><value><stringValue>Case</stringValue></value></processMetadataValues>
+    <processMetadataValues><name>TriggerType</name><value><stringValue>onCreateOnly</stringValue></value></processMetadataValues>
+    <processType>Workflow</processType>
+    <startElementReference>myDecision</startElementReference>
+    <status>Obsolete</status>
+    <decisions><name>myDecision</name><label>myDecision</label></decisions>
+</Flow>"#;
+    let (apps, _) = parse_bytes(text.as_bytes(), "Case_Escalation_Process.flow");
+    let app = &apps[0];
+    assert_eq!(app.active, Some(false));
+    assert_eq!(app.id.as_deref(), Some("Case_Escalation_Process"));
+    let t = &app.triggers[0];
+    assert_eq!(
+        (t.kind, t.audience),
+        (TriggerKind::Event, Audience::Internal)
+    );
+    assert_eq!(t.name, "When a Case record is created (Process Builder)");
+    assert_eq!(t.location.path, "/Flow");
+    assert_eq!(edge(app, "start", "myDecision").as_deref(), Some("main"));
+    // Builder bookkeeping is not a value.
+    assert!(app.values.is_empty(), "{:?}", app.values);
+}

@@ -208,6 +208,16 @@ fn text_of<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
         .filter(|t| !t.is_empty())
 }
 
+/// A top-level `<processMetadataValues>` string (Process Builder keeps its
+/// object and trigger there).
+fn process_metadata<'a>(root: Node<'a, '_>, name: &str) -> Option<&'a str> {
+    kids(root, "processMetadataValues")
+        .map(|(_, n)| n)
+        .find(|n| text_of(*n, "name") == Some(name))
+        .and_then(|n| first(n, "value"))
+        .and_then(|v| text_of(v, "stringValue"))
+}
+
 fn is_true(node: Node, name: &str) -> bool {
     text_of(node, name).is_some_and(|t| t.eq_ignore_ascii_case("true"))
 }
@@ -449,7 +459,10 @@ fn parse_flow(root: Node, entry: &Entry) -> App {
         file,
         app,
         var_objects: HashMap::new(),
-        start_object: start.and_then(|s| text_of(s, "object")).map(str::to_string),
+        start_object: start
+            .and_then(|s| text_of(s, "object"))
+            .or_else(|| process_metadata(root, "ObjectType"))
+            .map(str::to_string),
     };
     for (_, var) in kids(root, "variables") {
         if let (Some(n), Some(o)) = (text_of(var, "name"), text_of(var, "objectType")) {
@@ -545,7 +558,8 @@ fn read_start(cx: &mut Cx, root: Node, start: Option<Node>, process_type: &str) 
     };
     let trigger_type = start.and_then(|s| text_of(s, "triggerType"));
     let object = cx.start_object.clone();
-    let (kind, audience, name) = trigger_of(process_type, trigger_type, object.as_deref(), start);
+    let (kind, audience, name) =
+        trigger_of(process_type, trigger_type, object.as_deref(), start, root);
     let step = StepRef {
         id: START_STEP.to_string(),
         label: "Start".to_string(),
@@ -606,6 +620,7 @@ fn trigger_of(
     trigger_type: Option<&str>,
     object: Option<&str>,
     start: Option<Node>,
+    root: Node,
 ) -> (TriggerKind, Audience, String) {
     let object = object.unwrap_or("record");
     if let Some(tt) = trigger_type {
@@ -670,7 +685,22 @@ fn trigger_of(
             Audience::Unknown,
             "Survey, answered by a user".into(),
         ),
-        "Workflow" | "CustomEvent" | "InvocableProcess" => (
+        "Workflow" => {
+            let when = match process_metadata(root, "TriggerType") {
+                Some("onCreateOnly") => "created",
+                Some("onAllChanges") | Some("onCreateOrTriggeringUpdate") => "created or edited",
+                _ => "saved",
+            };
+            (
+                TriggerKind::Event,
+                Audience::Internal,
+                format!(
+                    "When {} {object} record is {when} (Process Builder)",
+                    article(object)
+                ),
+            )
+        }
+        "CustomEvent" | "InvocableProcess" => (
             TriggerKind::Event,
             Audience::Internal,
             format!("Process Builder process ({process_type})"),
