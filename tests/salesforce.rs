@@ -107,7 +107,7 @@ fn screen_flow_without_sharing_is_read_fully() {
     assert_eq!(id.step_id.as_deref(), Some("Get_Contact"));
     assert_eq!(
         id.location.path,
-        "/Flow/recordLookups[1]/filters[2]/value[1]/stringValue[1]"
+        "/Flow/recordLookups[1]/filters[2]/value/stringValue"
     );
     assert_eq!(id.location.step.as_deref(), Some("Get Contact"));
 
@@ -270,7 +270,7 @@ fn record_triggered_flow_in_default_mode() {
     assert_eq!(subject.step_id.as_deref(), Some("Email_Owner"));
     assert_eq!(
         subject.location.path,
-        "/Flow/actionCalls[1]/inputParameters[2]/value[1]/stringValue[1]"
+        "/Flow/actionCalls[1]/inputParameters[2]/value/stringValue"
     );
 
     assert_eq!(
@@ -402,7 +402,7 @@ fn dump() {
     };
     let bytes = std::fs::read(&path).expect("read");
     let (apps, notes) = parse_bytes(&bytes, &path);
-    println!("{}", serde_json::to_string_pretty(&apps).expect("json"));
+    println!("APPS {}", serde_json::to_string(&apps).expect("json"));
     println!("{notes:?}");
 }
 
@@ -446,7 +446,7 @@ fn scheduled_flow_with_callout_apex_and_hard_coded_values() {
     assert_eq!(token.step_id.as_deref(), Some("Notify_Slack"));
     assert_eq!(
         token.location.path,
-        "/Flow/actionCalls[2]/inputParameters[1]/value[1]/stringValue[1]"
+        "/Flow/actionCalls[2]/inputParameters[1]/value/stringValue"
     );
 
     // Hard-coded record type ids in a constant and a decision condition.

@@ -235,8 +235,26 @@ fn indexed_children<'a, 'i>(node: Node<'a, 'i>) -> Vec<(Node<'a, 'i>, usize)> {
         .collect()
 }
 
+/// XPath-like path of a child: repeatable elements get their 1-based index
+/// (`filters[2]`), single-valued ones do not (`value/stringValue`).
 fn child_path(parent: &str, name: &str, index: usize) -> String {
-    format!("{parent}/{name}[{index}]")
+    const SINGLE: &[&str] = &[
+        "value",
+        "rightValue",
+        "defaultValue",
+        "stringValue",
+        "formulaExpression",
+        "elementReference",
+        "schedule",
+        "connector",
+        "defaultConnector",
+        "faultConnector",
+    ];
+    if index == 1 && SINGLE.contains(&name) {
+        format!("{parent}/{name}")
+    } else {
+        format!("{parent}/{name}[{index}]")
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -856,6 +874,10 @@ fn read_element(cx: &mut Cx, node: Node, tag: &str, kind: StepKind, path: &str) 
         "actionCalls" => read_action(cx, node, &mut s, &step, path),
         "apexPluginCalls" => {
             s.connector = Some("salesforce:apex".into());
+        }
+        // A picklist choice set reads the field's picklist values, not records.
+        "dynamicChoiceSets" if text_of(node, "object").is_none() => {
+            s.kind = StepKind::Variable;
         }
         "recordLookups" | "recordCreates" | "recordUpdates" | "recordDeletes"
         | "dynamicChoiceSets" => {
