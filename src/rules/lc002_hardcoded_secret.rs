@@ -227,6 +227,20 @@ fn place(value: &Value) -> String {
 fn message(app: &App, value: &Value, found: &SecretHit, step: Option<&str>) -> String {
     let what = with_article(&found.name);
     let place = place(value);
+    // Names that already say where ("… in a Basic Authorization header") read
+    // better with the place in brackets.
+    if found.name.contains(" in a ") || found.name.contains(" in an ") {
+        let target = step.map_or_else(
+            || format!("this {}", app_word(app.platform)),
+            |s| step_ref(app.platform, s),
+        );
+        let place = place.strip_prefix("in ").unwrap_or(&place);
+        let s = format!("{what} is written into {target} ({place}).");
+        return match s.get(..1) {
+            Some(first) => first.to_uppercase() + s.get(1..).unwrap_or(""),
+            None => s,
+        };
+    }
     match step {
         Some(step) => {
             let step = step_ref(app.platform, step);
@@ -435,5 +449,28 @@ mod tests {
         assert_eq!(with_article("Password"), "a password");
         assert_eq!(with_article("AWS access key ID"), "an AWS access key ID");
         assert_eq!(with_article("Private key (PEM)"), "a private key (PEM)");
+    }
+
+    #[test]
+    fn names_that_say_where_keep_the_place_in_brackets() {
+        let found = SecretHit {
+            pattern_id: "authorization-basic-credentials".into(),
+            name: "User name and password in a Basic Authorization header".into(),
+            impact: String::new(),
+            confidence: Confidence::High,
+            start: 0,
+            end: 1,
+        };
+        let v = value(
+            "authorization",
+            "x",
+            ValueContext::Header,
+            ValueKind::Literal,
+        );
+        let app = app_with(v.clone());
+        assert_eq!(
+            message(&app, &v, &found, Some("Create lead")),
+            "A user name and password in a Basic Authorization header is written into the node 'Create lead' (the header 'authorization')."
+        );
     }
 }

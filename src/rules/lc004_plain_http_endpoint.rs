@@ -6,7 +6,7 @@
 //! private network addresses and one-word container names (`http://ollama:11434`)
 //! are reported at low severity, since the traffic stays inside your network.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{App, HttpAuth, Location, Platform, ValueContext, ValueKind};
 use crate::platforms::common::host_of;
@@ -93,6 +93,8 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         }
     }
     let mut hits = Vec::new();
+    // One finding per unencrypted host and scheme; the rest are counted in it.
+    let mut groups: HashMap<(String, &'static str), (usize, usize)> = HashMap::new();
     for (url, location, step_id) in candidates {
         let url = url.trim();
         let url = url.strip_prefix('=').unwrap_or(url);
@@ -113,6 +115,11 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         if reach == Reach::Local {
             continue;
         }
+        if let Some(group) = groups.get_mut(&(host.clone(), scheme)) {
+            group.1 += 1;
+            continue;
+        }
+        groups.insert((host.clone(), scheme), (hits.len(), 0));
         let step_name = step
             .map(|s| s.name.clone())
             .or_else(|| location.step.clone());
@@ -158,8 +165,21 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             fix: fix(app.platform, step_name.as_deref(), secure),
             evidence: Some(redact_userinfo(url)),
             severity: (reach == Reach::Internal).then_some(Severity::Low),
-            key: String::new(),
+            key: host.clone(),
         });
+    }
+    for (index, others) in groups.into_values() {
+        if others == 0 {
+            continue;
+        }
+        if let Some(hit) = hits.get_mut(index) {
+            let word = app.platform.step_word();
+            hit.message.push_str(&if others == 1 {
+                format!(" One other {word} uses the same address.")
+            } else {
+                format!(" {others} other {word}s use the same address.")
+            });
+        }
     }
     hits
 }
@@ -316,6 +336,24 @@ mod tests {
         );
         assert!(hits[0].message.contains("FTP"));
         assert!(hits[0].fix.contains("sftp://"));
+    }
+
+    #[test]
+    fn one_finding_per_host_counts_the_other_steps() {
+        let mut a = app("http://qdrant:6333/collections/a");
+        let mut second = a.steps[0].clone();
+        second.id = "Push 2".into();
+        second.name = "Push 2".into();
+        if let Some(h) = second.http.as_mut() {
+            h.url = "http://qdrant:6333/collections/b".into();
+            h.location = Location::new("wf.json", "/nodes/1/parameters/url");
+        }
+        a.steps.push(second);
+        let hits = run(&a);
+        assert_eq!(hits.len(), 1);
+        assert!(hits[0]
+            .message
+            .ends_with(" One other node uses the same address."));
     }
 
     #[test]

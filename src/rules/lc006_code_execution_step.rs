@@ -112,13 +112,13 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         } else if let Some(call) = dangerous_call {
             (
                 format!("{what} runs {language} code that starts programs or runs text as code ({call})."),
-                format!("If anything a caller sends reaches this code, they could make the server run their own commands, with access to its files, keys and network."),
+                "If anything a caller sends reaches this code, they could make the server run their own commands, with access to its files, keys and network.".to_string(),
                 Some(Severity::High),
             )
         } else {
             (
                 format!("{what} runs {language} code written into the {app_word}."),
-                format!("Code can do anything the server can — read keys and files or reach internal systems — and is easy to get subtly wrong, so it needs a review the ready-made steps do not."),
+                "Code can do anything the server can — read keys and files or reach internal systems — and is easy to get subtly wrong, so it needs a review the ready-made steps do not.".to_string(),
                 None,
             )
         };
