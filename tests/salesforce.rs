@@ -68,6 +68,7 @@ fn screen_flow_without_sharing_is_read_fully() {
     let t = &app.triggers[0];
     assert_eq!((t.kind, t.audience), (TriggerKind::App, Audience::Unknown));
     assert_eq!(t.step_id, "start");
+    assert!(!t.responds_with_data);
 
     // Get Records stores all fields.
     let get = app.step("Get_Contact").expect("Get_Contact step");
@@ -385,7 +386,19 @@ fn odd_shapes_never_panic_and_unknown_modes_are_read_defensively() {
     let (apps, _) = parse_bytes(cases[1].as_bytes(), "odd.flow-meta.xml");
     assert_eq!(apps[0].run_context.mode, RunMode::SystemWithSharing);
     assert_eq!(apps[0].run_context.raw, "SystemModeWitSharing");
+    assert_eq!(apps[0].triggers[0].audience, Audience::Unknown);
     assert_eq!(apps[0].name, "odd");
+    // Autolaunched, restricted to permitted users, returning outputs.
+    let restricted = flow(
+        "<isAdditionalPermissionRequiredToRun>true</isAdditionalPermissionRequiredToRun>\
+         <variables><name>out</name><isOutput>true</isOutput></variables>",
+    );
+    let (apps, _) = parse_bytes(restricted.as_bytes(), "r.flow");
+    let t = &apps[0].triggers[0];
+    assert_eq!(
+        (t.kind, t.audience, t.responds_with_data),
+        (TriggerKind::SubWorkflow, Audience::SpecificUsers, true)
+    );
     let (apps, _) = parse_bytes(cases[3].as_bytes(), "odd.flow-meta.xml");
     assert_eq!(edge(&apps[0], "start", "A").as_deref(), Some("main"));
     assert_eq!(edge(&apps[0], "A", "B").as_deref(), Some("outcome"));
@@ -404,6 +417,11 @@ fn dump() {
     let (apps, notes) = parse_bytes(&bytes, &path);
     println!("APPS {}", serde_json::to_string(&apps).expect("json"));
     println!("{notes:?}");
+    if let Ok(report) = scan(&bytes, &path, &Policy::default()) {
+        for f in &report.findings {
+            println!("FINDING {}", serde_json::to_string(f).expect("json"));
+        }
+    }
 }
 
 #[test]
@@ -412,6 +430,7 @@ fn scheduled_flow_with_callout_apex_and_hard_coded_values() {
     assert_eq!(app.active, Some(false));
     assert_eq!(app.run_context.mode, RunMode::SystemWithSharing);
     assert_eq!(app.run_context.requires_permission, Some(true));
+    // Scheduled: started by the platform, whatever the permission setting.
     assert!(!app.run_context.user_facing);
     let t = &app.triggers[0];
     assert_eq!(

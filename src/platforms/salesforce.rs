@@ -514,6 +514,18 @@ fn parse_flow(root: Node, entry: &Entry) -> App {
         }
     }
     cx.app.run_context = run_context(root, user_facing, file);
+    let restricted = cx.app.run_context.requires_permission == Some(true);
+    let returns = kids(root, "variables").any(|(_, v)| is_true(v, "isOutput"));
+    for t in &mut cx.app.triggers {
+        // Only profiles / permission sets given access to this flow may run it.
+        if restricted && t.audience == Audience::Unknown {
+            t.audience = Audience::SpecificUsers;
+        }
+        // Output variables go back to whoever started the flow.
+        if returns && t.kind == TriggerKind::SubWorkflow {
+            t.responds_with_data = true;
+        }
+    }
     cx.app
 }
 
