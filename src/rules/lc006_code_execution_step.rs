@@ -115,6 +115,13 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
                 "If anything a caller sends reaches this code, they could make the server run their own commands, with access to its files, keys and network.".to_string(),
                 Some(Severity::High),
             )
+        } else if step.code.is_none() {
+            // The code lives outside the export (Salesforce Apex action, plug-in).
+            (
+                format!("{what} calls custom code that is kept outside this {app_word}."),
+                format!("That code can do anything its platform allows, and nothing in this {app_word} shows what it does, so it needs its own review."),
+                None,
+            )
         } else {
             (
                 format!("{what} runs {language} code written into the {app_word}."),
@@ -167,10 +174,13 @@ fn first_line(source: &str) -> String {
         .find(|l| !l.is_empty())
         .unwrap_or("");
     let short: String = line.chars().take(60).collect();
-    let short = if short
-        .split_whitespace()
-        .any(|w| w.len() >= 20 && crate::detect::secrets::looks_random(w))
-    {
+    let short = if short.split_whitespace().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        w.len() >= 16
+            && w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && crate::detect::secrets::looks_random(w)
+    }) {
         "(code line hidden: it may hold a secret)".to_string()
     } else {
         short
@@ -272,6 +282,19 @@ mod tests {
     }
 
     #[test]
+    fn code_kept_outside_the_export_is_still_named() {
+        let mut a = app(StepKind::Code, "", "", false);
+        a.platform = Platform::SalesforceFlow;
+        a.steps[0].code = None;
+        let hits = run(&a);
+        assert_eq!(
+            hits[0].message,
+            "The element 'Run it' calls custom code that is kept outside this flow."
+        );
+        assert!(hits[0].fix.contains("with sharing"));
+    }
+
+    #[test]
     fn other_and_disabled_steps_are_fine() {
         let mut a = app(StepKind::Code, "javascript", "return items;", false);
         a.steps[0].disabled = true;
@@ -288,5 +311,9 @@ mod tests {
             "(code line hidden: it may hold a secret)"
         );
         assert_eq!(first_line("\n  return items;\n"), "return items;");
+        assert_eq!(
+            first_line("const row = $('Row Ref').first().json.someLongFieldName;"),
+            "const row = $('Row Ref').first().json.someLongFieldName;"
+        );
     }
 }
