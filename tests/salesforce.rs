@@ -313,6 +313,17 @@ fn detection_is_by_content_not_file_name() {
     assert_eq!(apps[0].platform, Platform::SalesforceFlow);
     // The name is the label; the id falls back to the file stem.
     assert_eq!(apps[0].name, "Account Update Notify");
+    // A namespace prefix on the root, or no namespace but a Flow file name.
+    let prefixed = "<md:Flow xmlns:md=\"http://soap.sforce.com/2006/04/metadata\">\
+                    <md:label>Prefixed</md:label><md:runInMode>SystemModeWithoutSharing</md:runInMode></md:Flow>";
+    let (apps, _) = parse_bytes(prefixed.as_bytes(), "a.xml");
+    assert_eq!(apps[0].name, "Prefixed");
+    assert_eq!(apps[0].run_context.mode, RunMode::SystemWithoutSharing);
+    let bare = "<Flow><label>Bare</label></Flow>";
+    let (apps, _) = parse_bytes(bare.as_bytes(), "Bare.flow-meta.xml");
+    assert_eq!(apps[0].name, "Bare");
+    let bundle = ingest(bare.as_bytes(), "bare.xml", &Limits::default()).expect("ingest");
+    assert!(platforms::parse(&bundle, &mut Vec::new()).is_err());
     // Other XML with a Flow file name but a foreign root is not claimed.
     let other = b"<?xml version=\"1.0\"?><Workflow xmlns=\"urn:x\"/>";
     let bundle = ingest(other, "x.flow-meta.xml", &Limits::default()).expect("ingest");
