@@ -605,3 +605,32 @@ fn process_builder_trigger_comes_from_its_metadata_values() {
     // Builder bookkeeping is not a value.
     assert!(app.values.is_empty(), "{:?}", app.values);
 }
+
+#[test]
+fn large_flows_stay_linear() {
+    let n = 10_000;
+    let mut body = String::from("<processType>Flow</processType><start><connector><targetReference>e0</targetReference></connector></start>");
+    for i in 0..n {
+        body.push_str(&format!(
+            "<recordLookups><name>e{i}</name><label>Get {i}</label>\
+             <connector><targetReference>e{}</targetReference></connector>\
+             <filters><field>Id</field><operator>EqualTo</operator><value><stringValue>001FAKE{i:011}</stringValue></value></filters>\
+             <object>Account</object><storeOutputAutomatically>true</storeOutputAutomatically></recordLookups>\
+             <actionCalls><name>a{i}</name><actionName>Svc{i}.op</actionName><actionType>externalService</actionType></actionCalls>",
+            i + 1
+        ));
+    }
+    let text = format!("<Flow xmlns=\"http://soap.sforce.com/2006/04/metadata\">{body}</Flow>");
+    let started = std::time::Instant::now();
+    let (apps, _) = parse_bytes(text.as_bytes(), "big.flow-meta.xml");
+    let app = &apps[0];
+    assert_eq!(app.steps.len(), 2 * n + 1);
+    assert_eq!(app.edges.len(), n + 1);
+    assert_eq!(app.values.len(), n);
+    assert_eq!(app.connections.len(), n);
+    assert_eq!(
+        app.values[n - 1].location.path,
+        format!("/Flow/recordLookups[{n}]/filters[1]/value/stringValue")
+    );
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}

@@ -26,7 +26,7 @@
 //! Any other Salesforce metadata file (same namespace, another root) is
 //! claimed and answered with a "not a Salesforce Flow" note.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use roxmltree::Node;
 
@@ -339,6 +339,8 @@ struct Cx<'f> {
     var_objects: HashMap<String, String>,
     /// Object of the record that starts a record-triggered flow (`$Record`).
     start_object: Option<String>,
+    /// Ids of the connections already listed.
+    connection_ids: HashSet<String>,
 }
 
 #[derive(Clone)]
@@ -477,6 +479,7 @@ fn parse_flow(root: Node, entry: &Entry) -> App {
         file,
         app,
         var_objects: HashMap::new(),
+        connection_ids: HashSet::new(),
         start_object: start
             .and_then(|s| text_of(s, "object"))
             .or_else(|| process_metadata(root, "ObjectType"))
@@ -925,7 +928,7 @@ fn read_action(cx: &mut Cx, node: Node, s: &mut Step, step: &StepRef, path: &str
         let service = action_name.split('.').next().unwrap_or(action_name);
         if !service.is_empty() {
             s.connection = Some(service.to_string());
-            if cx.app.connection(service).is_none() {
+            if cx.connection_ids.insert(service.to_string()) {
                 cx.app.connections.push(Connection {
                     id: service.to_string(),
                     connector: "salesforce:externalService".into(),
