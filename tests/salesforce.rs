@@ -634,3 +634,43 @@ fn large_flows_stay_linear() {
     );
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+#[test]
+fn trigger_names_for_events_deletes_and_scheduled_paths() {
+    let flow = |start: &str| {
+        format!(
+            "<Flow xmlns=\"http://soap.sforce.com/2006/04/metadata\"><processType>AutoLaunchedFlow</processType><start>{start}</start></Flow>"
+        )
+    };
+    let name = |start: &str| {
+        let (apps, _) = parse_bytes(flow(start).as_bytes(), "t.flow");
+        let t = &apps[0].triggers[0];
+        (t.kind, t.audience, t.name.clone())
+    };
+    assert_eq!(
+        name("<object>Order_Placed__e</object><triggerType>PlatformEvent</triggerType>"),
+        (
+            TriggerKind::Event,
+            Audience::Internal,
+            "When an Order_Placed__e platform event is received".to_string()
+        )
+    );
+    assert_eq!(
+        name("<triggerType>RecordBeforeDelete</triggerType>").2,
+        "When a record is deleted (RecordBeforeDelete)"
+    );
+    let text = flow(
+        "<object>Case</object><recordTriggerType>Create</recordTriggerType><triggerType>RecordAfterSave</triggerType>\
+         <scheduledPaths><name>Later</name><connector><targetReference>Remind</targetReference></connector>\
+         <offsetNumber>1</offsetNumber></scheduledPaths>",
+    );
+    let (apps, _) = parse_bytes(text.as_bytes(), "t.flow");
+    assert_eq!(
+        apps[0].triggers[0].name,
+        "When a Case record is created (RecordAfterSave)"
+    );
+    assert_eq!(
+        edge(&apps[0], "start", "Remind").as_deref(),
+        Some("scheduled-path")
+    );
+}

@@ -655,7 +655,15 @@ fn trigger_of(
     start: Option<Node>,
     root: Node,
 ) -> (TriggerKind, Audience, String) {
-    let object = object.unwrap_or("record");
+    // "an Account record", or just "a record" when the object is not given.
+    let record = match object {
+        Some(o) => format!("{} {o} record", article(o)),
+        None => "a record".to_string(),
+    };
+    let event = match object {
+        Some(o) => format!("{} {o} platform event", article(o)),
+        None => "a platform event".to_string(),
+    };
     if let Some(tt) = trigger_type {
         let when = start
             .and_then(|s| text_of(s, "recordTriggerType"))
@@ -670,16 +678,12 @@ fn trigger_of(
             "RecordAfterSave" | "RecordBeforeSave" => (
                 TriggerKind::Event,
                 Audience::Internal,
-                format!(
-                    "When {} {object} record is {} ({tt})",
-                    article(object),
-                    when.unwrap_or("saved")
-                ),
+                format!("When {record} is {} ({tt})", when.unwrap_or("saved")),
             ),
             "RecordBeforeDelete" => (
                 TriggerKind::Event,
                 Audience::Internal,
-                format!("When {} {object} record is deleted ({tt})", article(object)),
+                format!("When {record} is deleted ({tt})"),
             ),
             "Scheduled" => {
                 let freq = start
@@ -695,10 +699,7 @@ fn trigger_of(
             "PlatformEvent" => (
                 TriggerKind::Event,
                 Audience::Internal,
-                format!(
-                    "When {} {object} platform event is received",
-                    article(object)
-                ),
+                format!("When {event} is received"),
             ),
             other => (
                 TriggerKind::Event,
@@ -727,10 +728,7 @@ fn trigger_of(
             (
                 TriggerKind::Event,
                 Audience::Internal,
-                format!(
-                    "When {} {object} record is {when} (Process Builder)",
-                    article(object)
-                ),
+                format!("When {record} is {when} (Process Builder)"),
             )
         }
         "CustomEvent" | "InvocableProcess" => (
