@@ -674,3 +674,33 @@ fn trigger_names_for_events_deletes_and_scheduled_paths() {
         Some("scheduled-path")
     );
 }
+
+#[test]
+fn steps_setting_secret_named_things_handle_secrets() {
+    let text = r#"<Flow xmlns="http://soap.sforce.com/2006/04/metadata">
+    <assignments><name>Set_Key</name><label>Set the key</label>
+        <assignmentItems><assignToReference>Settings.Api_Key__c</assignToReference><operator>Assign</operator>
+            <value><elementReference>keyInput</elementReference></value></assignmentItems></assignments>
+    <assignments><name>Set_Url</name><label>Set the token URL</label>
+        <assignmentItems><assignToReference>tokenUrl</assignToReference><operator>Assign</operator>
+            <value><stringValue>https://login.example.invalid/token</stringValue></value></assignmentItems></assignments>
+    <apexPluginCalls><name>Legacy</name><apexClass>LegacyPlugin</apexClass>
+        <inputParameters><name>password</name><value><elementReference>pw</elementReference></value></inputParameters></apexPluginCalls>
+</Flow>"#;
+    let (apps, _) = parse_bytes(text.as_bytes(), "s.flow");
+    let app = &apps[0];
+    assert!(app.step("Set_Key").unwrap().handles_secret);
+    assert!(!app.step("Set_Url").unwrap().handles_secret);
+    let legacy = app.step("Legacy").unwrap();
+    assert!(legacy.handles_secret);
+    assert_eq!(
+        (legacy.kind, legacy.connector.as_deref()),
+        (StepKind::Code, Some("salesforce:apex"))
+    );
+    let url = app.values.iter().find(|v| v.key == "tokenUrl").unwrap();
+    assert_eq!(
+        (url.context, url.kind),
+        (ValueContext::Url, ValueKind::Literal)
+    );
+    assert_eq!(app.endpoints[0].step_id.as_deref(), Some("Set_Url"));
+}

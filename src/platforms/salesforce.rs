@@ -906,12 +906,28 @@ fn read_element(cx: &mut Cx, node: Node, tag: &str, kind: StepKind, path: &str) 
         }
         _ => {}
     }
-    if is_secret_name(&step.id) {
+    if is_secret_name(&step.id) || passes_secret(node) {
         s.handles_secret = true;
     }
     cx.app.steps.push(s);
     walk_values(cx, node, path, &step, ValueContext::Parameter, 0);
     read_connectors(cx, node, &step.id, "", 0);
+}
+
+/// The element passes or sets something named like a secret: an input
+/// parameter `token`, an assignment to `apiKey`, a record field `Password__c`.
+fn passes_secret(node: Node) -> bool {
+    const NAMED: &[(&str, &str)] = &[
+        ("inputParameters", "name"),
+        ("inputAssignments", "field"),
+        ("inputAssignments", "name"),
+        ("assignmentItems", "assignToReference"),
+    ];
+    NAMED.iter().any(|(list, key)| {
+        kids(node, list).any(|(_, item)| {
+            text_of(item, key).is_some_and(|n| is_secret_name(n.rsplit('.').next().unwrap_or(n)))
+        })
+    })
 }
 
 fn read_action(cx: &mut Cx, node: Node, s: &mut Step, step: &StepRef, path: &str) {
@@ -942,10 +958,6 @@ fn read_action(cx: &mut Cx, node: Node, s: &mut Step, step: &StepRef, path: &str
     let sends = action_sends(action_type);
     for (i, param) in kids(node, "inputParameters") {
         let ppath = child_path(path, "inputParameters", i);
-        let pname = text_of(param, "name").unwrap_or("");
-        if is_secret_name(pname) {
-            s.handles_secret = true;
-        }
         if !sends {
             continue;
         }
