@@ -704,3 +704,24 @@ fn steps_setting_secret_named_things_handle_secrets() {
     );
     assert_eq!(app.endpoints[0].step_id.as_deref(), Some("Set_Url"));
 }
+
+#[test]
+fn create_from_a_transform_resolves_its_object() {
+    let text = r#"<Flow xmlns="http://soap.sforce.com/2006/04/metadata">
+    <recordCreates><name>Add_Role</name><label>Add role</label><inputReference>Map_Role</inputReference></recordCreates>
+    <transforms><name>Map_Role</name><label>Map role</label><objectType>OpportunityContactRole</objectType>
+        <transformValues><transformValueActions><outputFieldApiName>Role</outputFieldApiName><transformType>Map</transformType>
+            <value><stringValue>Decision Maker</stringValue></value></transformValueActions></transformValues></transforms>
+</Flow>"#;
+    let (apps, _) = parse_bytes(text.as_bytes(), "t.flow");
+    let app = &apps[0];
+    let op = app.step("Add_Role").unwrap().data_op.as_ref().unwrap();
+    assert_eq!(op.object, "OpportunityContactRole");
+    assert_eq!(app.step("Map_Role").unwrap().kind, StepKind::Variable);
+    let v = app
+        .values
+        .iter()
+        .find(|v| v.value == "Decision Maker")
+        .unwrap();
+    assert_eq!(v.key, "Role");
+}

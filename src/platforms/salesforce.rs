@@ -485,7 +485,8 @@ fn parse_flow(root: Node, entry: &Entry) -> App {
             .or_else(|| process_metadata(root, "ObjectType"))
             .map(str::to_string),
     };
-    for (_, var) in kids(root, "variables") {
+    let typed = kids(root, "variables").chain(kids(root, "transforms"));
+    for (_, var) in typed {
         if let (Some(n), Some(o)) = (text_of(var, "name"), text_of(var, "objectType")) {
             cx.var_objects.insert(n.to_string(), o.to_string());
         }
@@ -1236,9 +1237,15 @@ fn walk_values_inner(
 /// The key of a value held by `holder` (`<value>`, `<rightValue>`, `<defaultValue>`).
 fn value_key<'a>(holder: Node<'a, '_>) -> Option<&'a str> {
     let container = holder.parent_element()?;
-    ["name", "field", "assignToReference", "leftValueReference"]
-        .iter()
-        .find_map(|k| text_of(container, k))
+    [
+        "name",
+        "field",
+        "assignToReference",
+        "leftValueReference",
+        "outputFieldApiName",
+    ]
+    .iter()
+    .find_map(|k| text_of(container, k))
 }
 
 fn value_context(holder: Node, default: ValueContext) -> ValueContext {
