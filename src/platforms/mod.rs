@@ -3,7 +3,9 @@
 
 pub mod common;
 pub mod n8n;
+pub mod power_automate;
 pub mod salesforce;
+pub mod wdl;
 
 use crate::error::{ScanError, SUPPORTED_FORMATS};
 use crate::ingest::{Bundle, Entry};
@@ -23,7 +25,7 @@ pub struct Parser {
 }
 
 /// Every parser, in the order they are asked to claim entries.
-pub static PARSERS: &[&Parser] = &[&n8n::PARSER, &salesforce::PARSER];
+pub static PARSERS: &[&Parser] = &[&n8n::PARSER, &salesforce::PARSER, &power_automate::PARSER];
 
 /// Parse a bundle into apps, or say why nothing in it could be read.
 pub fn parse(bundle: &Bundle, notes: &mut Vec<Note>) -> Result<Vec<App>, ScanError> {
