@@ -170,8 +170,12 @@ fn fix(platform: Platform, trigger: &Trigger) -> String {
             "Open the node '{}' and set Authentication to Header Auth (or Basic Auth / JWT Auth), then give the key only to the callers that need it.",
             trigger.name
         ),
+        (Platform::PowerAutomate, TriggerKind::Http) => format!(
+            "In the trigger 'When a HTTP request is received' ('{}'), set 'Who can trigger the flow?' to 'Any user in my tenant' or 'Specific users in my tenant'.",
+            trigger.name
+        ),
         (Platform::PowerAutomate, _) => format!(
-            "In the trigger '{}', set 'Who can trigger the flow?' to 'Any user in my tenant' or 'Specific users in my tenant'.",
+            "In the trigger '{}', require callers to sign in with an account in your tenant.",
             trigger.name
         ),
         (Platform::LogicApps, _) => "Add a Microsoft Entra ID authorization policy to the logic app (Settings > Authorization) and stop sharing the signed trigger URL.".into(),

@@ -141,11 +141,20 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             host,
             scheme.to_ascii_uppercase()
         );
-        let sends_login = step
-            .and_then(|s| s.http.as_ref())
-            .is_some_and(|h| h.auth != HttpAuth::None);
+        let sends_login = step.and_then(|s| s.http.as_ref()).is_some_and(|h| {
+            matches!(
+                h.auth,
+                HttpAuth::Basic
+                    | HttpAuth::Header
+                    | HttpAuth::Query
+                    | HttpAuth::Bearer
+                    | HttpAuth::OAuth
+                    | HttpAuth::Credential
+                    | HttpAuth::ManagedIdentity
+            )
+        });
         let what = if sends_login {
-            "including the login this step sends with every call"
+            "including the login or key this step sends with every call"
         } else {
             "including any passwords, keys or customer data"
         };
@@ -259,8 +268,14 @@ fn redact_userinfo(url: &str) -> String {
         None => format!("{scheme}://{authority}"),
     };
     // The path and query may hold keys too; show only the path.
-    let path = tail.split(['?', '#']).next().unwrap_or("");
-    let suffix = if tail.len() > path.len() { "?…" } else { "" };
+    // Stop at a query string or a run-time expression (`{{ … }}`, `@{…}`).
+    let cut = ["?", "#", "{{", "@{", "${"]
+        .iter()
+        .filter_map(|m| tail.find(m))
+        .min()
+        .unwrap_or(tail.len());
+    let path = tail.get(..cut).unwrap_or("");
+    let suffix = if tail.len() > path.len() { "…" } else { "" };
     format!("{shown}{path}{suffix}")
 }
 
@@ -320,7 +335,7 @@ mod tests {
         assert_eq!(hits[0].severity, None);
         assert_eq!(
             hits[0].evidence.as_deref(),
-            Some("http://api.example-crm.test/v1/leads?…")
+            Some("http://api.example-crm.test/v1/leads…")
         );
         assert!(hits[0].fix.contains("https://"));
     }
@@ -336,6 +351,18 @@ mod tests {
         );
         assert!(hits[0].message.contains("FTP"));
         assert!(hits[0].fix.contains("sftp://"));
+    }
+
+    #[test]
+    fn evidence_stops_at_expressions() {
+        assert_eq!(
+            redact_userinfo("http://erp.example.test/orders/@{triggerBody()?['id']}"),
+            "http://erp.example.test/orders/…"
+        );
+        assert_eq!(
+            redact_userinfo("http://a.test/x/{{ $json.id }}"),
+            "http://a.test/x/…"
+        );
     }
 
     #[test]
