@@ -26,7 +26,10 @@ const DOC: &str = r#"## What it finds
 
 Public web triggers (webhooks, forms, chats) whose *Allowed Origins (CORS)*
 setting is `*`, meaning scripts on every website may call them from a
-visitor's browser and read the answer.
+visitor's browser and read the answer. Only an explicit `*` is reported:
+n8n also allows every origin when the option is missing, but such a trigger
+is already reported by LC001 when it is open, and a finding per webhook for a
+default setting would drown the real ones.
 
 ## Why it matters
 
