@@ -330,6 +330,18 @@ mod tests {
     }
 
     #[test]
+    fn ip_allow_list_lowers_it_to_medium() {
+        let mut a = app(Audience::Anyone, "none");
+        a.triggers[0].ip_restricted = true;
+        a.triggers[0].responds_with_data = true;
+        let hits = run(&a);
+        assert_eq!(hits[0].severity, Some(Severity::Medium));
+        assert!(hits[0]
+            .message
+            .ends_with("Only callers from the allowed IP addresses get through."));
+    }
+
+    #[test]
     fn authenticated_internal_and_disabled_triggers_are_fine() {
         assert!(run(&app(Audience::CredentialHolders, "headerAuth")).is_empty());
         assert!(run(&app(Audience::Organisation, "n8nUserAuth")).is_empty());
