@@ -866,7 +866,8 @@ fn is_readable_word(word: &str) -> bool {
             run = 0;
         } else {
             run += 1;
-            if run >= 4 {
+            // English has four-consonant runs ("abstract", "instruct"); five is rare.
+            if run >= 5 {
                 return false;
             }
         }
@@ -1396,6 +1397,9 @@ mod tests {
 
     #[test]
     fn names_guids_hashes_and_images_are_not_generic_secrets() {
+        // Notion property selectors in n8n: `name|type`.
+        assert!(lit("key", "abstract|rich_text").is_empty());
+        assert!(lit("key", "Technical_Details|rich_text").is_empty());
         assert!(lit("apiKey", "SuperLongConfigurationName").is_empty());
         assert!(lit("token", "3f2504e0-4f89-11d3-9a0c-0305e82c3301").is_empty());
         assert!(lit("secret", "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}").is_empty());
