@@ -1,6 +1,6 @@
 //! LC006 code-execution-step: the app runs its own code or shell commands.
 //!
-//! Every enabled Code / Command step is reported: medium for inline code,
+//! Every enabled Code / Command step is reported: low for inline code (someone should review it),
 //! high when it runs operating-system commands (n8n Execute Command, SSH) or
 //! the code itself starts programs or evaluates text as code.
 
@@ -58,8 +58,8 @@ them with sharing.
 ## Example
 
 An n8n Execute Command node running `curl {{ $json.url }} | sh` is reported
-as high; a Code node that only reshapes items is reported as medium so
-someone reviews it.
+as high; a Code node that only reshapes items is reported as low, so
+someone reviews it without it drowning out real problems.
 "#;
 
 /// Calls that start programs or run text as code.
@@ -120,13 +120,13 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             (
                 format!("{what} calls custom code that is kept outside this {app_word}."),
                 format!("That code can do anything its platform allows, and nothing in this {app_word} shows what it does, so it needs its own review."),
-                None,
+                Some(Severity::Low),
             )
         } else {
             (
                 format!("{what} runs {language} code written into the {app_word}."),
                 "Code can do anything the server can — read keys and files or reach internal systems — and is easy to get subtly wrong, so it needs a review the ready-made steps do not.".to_string(),
-                None,
+                Some(Severity::Low),
             )
         };
         hits.push(Hit {
@@ -259,14 +259,14 @@ mod tests {
     }
 
     #[test]
-    fn plain_code_is_medium_and_eval_is_high() {
+    fn plain_code_is_low_and_eval_is_high() {
         let hits = run(&app(
             StepKind::Code,
             "javascript",
             "return items.map(i => ({ json: { total: i.json.a + i.json.b } }));",
             false,
         ));
-        assert_eq!(hits[0].severity, None);
+        assert_eq!(hits[0].severity, Some(Severity::Low));
         assert_eq!(
             hits[0].message,
             "The node 'Run it' runs JavaScript code written into the workflow."
