@@ -296,6 +296,14 @@ fn legacy_package_zip() {
     let t = &app.triggers[0];
     assert_eq!(t.kind, TriggerKind::App);
     assert!(app.run_context.user_facing);
+    // What the app sends in is an input field of the trigger.
+    let input = app
+        .fields
+        .iter()
+        .find(|f| f.name == "Amount_Value")
+        .expect("trigger input");
+    assert_eq!(input.usage, FieldUse::Input);
+    assert_eq!(input.step_id.as_deref(), Some("manual"));
 
     // Embedded connection: the maker's account, named by the package manifest.
     let c = app.connection("shared_office365").expect("connection");
@@ -447,4 +455,125 @@ fn solution_zip_names_flows_from_customizations() {
         !notes.iter().any(|n| n.file.ends_with(".data.xml")),
         "{notes:?}"
     );
+}
+
+/// `cargo test --release --test power_automate corpus_probe -- --ignored --nocapture`:
+/// why each real export in the corpus folders (`LCSCAN_PROBE`, default
+/// `power-automate`) is not read.
+#[test]
+#[ignore]
+fn corpus_probe() {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(read) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = read.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let folders = std::env::var("LCSCAN_PROBE").unwrap_or_else(|_| "power-automate".into());
+    for folder in folders.split(',') {
+        let mut files = Vec::new();
+        walk(&root.join(folder), &mut files);
+        for file in files {
+            let name = file.file_name().unwrap().to_string_lossy().to_string();
+            let bytes = std::fs::read(&file).unwrap();
+            match scan(&bytes, &name, &Policy::default()) {
+                Ok(r) => println!(
+                    "OK\t{}\t{}\t{}",
+                    r.components.len(),
+                    r.findings.len(),
+                    file.display()
+                ),
+                Err(e) => println!("ERR\t{}\t{e}", file.display()),
+            }
+        }
+    }
+}
+
+/// `cargo test --release --test power_automate corpus_model_stats -- --ignored --nocapture`:
+/// what the parser finds across the corpus (trigger kinds, step kinds, HTTP auth).
+#[test]
+#[ignore]
+fn corpus_model_stats() {
+    use std::collections::BTreeMap;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/power-automate");
+    let mut stack = vec![root];
+    let mut stats: BTreeMap<String, usize> = BTreeMap::new();
+    while let Some(dir) = stack.pop() {
+        for p in std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()) {
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            let Ok((apps, _)) = parse_bytes(&std::fs::read(&p).unwrap(), &name) else {
+                continue;
+            };
+            for app in apps {
+                *stats.entry("apps".into()).or_default() += 1;
+                if app.steps.len() <= 1 {
+                    println!("few steps: {}", p.display());
+                }
+                for t in &app.triggers {
+                    *stats
+                        .entry(format!("trigger {:?} {:?}", t.kind, t.audience))
+                        .or_default() += 1;
+                }
+                for s in &app.steps {
+                    *stats.entry(format!("step {:?}", s.kind)).or_default() += 1;
+                    if let Some(h) = &s.http {
+                        *stats.entry(format!("http auth {:?}", h.auth)).or_default() += 1;
+                    }
+                    if s.data_op.as_ref().is_some_and(|d| d.all_fields) {
+                        *stats.entry("all fields".into()).or_default() += 1;
+                    }
+                    if s.sql.as_ref().is_some_and(|q| q.interpolated) {
+                        *stats.entry("sql interpolated".into()).or_default() += 1;
+                    }
+                    if s.handles_secret {
+                        *stats.entry("handles secret".into()).or_default() += 1;
+                    }
+                    if s.secure_inputs == Some(true) || s.secure_outputs == Some(true) {
+                        *stats.entry("secure data".into()).or_default() += 1;
+                    }
+                }
+                for c in &app.connections {
+                    *stats
+                        .entry(format!("connection {:?}", c.identity))
+                        .or_default() += 1;
+                }
+                for v in &app.values {
+                    if v.context == ValueContext::PasswordField && std::env::var("PW").is_ok() {
+                        println!("pw {} = {} at {}", v.key, v.value, v.location.path);
+                    }
+                    *stats
+                        .entry(format!("value {:?} {:?}", v.context, v.kind))
+                        .or_default() += 1;
+                }
+                *stats.entry("endpoints".into()).or_default() += app.endpoints.len();
+                *stats.entry("fields".into()).or_default() += app.fields.len();
+                *stats.entry("edges".into()).or_default() += app.edges.len();
+                if app.steps.iter().any(|s| {
+                    s.connector.is_some()
+                        && s.connection.is_none()
+                        && s.kind != lcscan::model::StepKind::Trigger
+                }) {
+                    *stats
+                        .entry("connector without connection".into())
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    for (k, v) in stats {
+        println!("{v:6} {k}");
+    }
 }

@@ -86,7 +86,13 @@ fn side_file_kind(entry: &Entry) -> Option<&'static str> {
                 }
             }
         }
-        if in_flow_folder && (name == "apismap.json" || name == "connectionsmap.json") {
+        let is_map = name == "apismap.json" || name == "connectionsmap.json";
+        // Dropped alone, the map is recognised by its shape: connection
+        // reference keys (`shared_…`) pointing at resource ids.
+        let map_shape = json.as_object().is_some_and(|m| {
+            m.values().all(Json::is_string) && m.keys().all(|k| k.starts_with("shared_"))
+        });
+        if is_map && (in_flow_folder || map_shape) {
             return Some("the connection map of a Power Automate export package");
         }
         return None;

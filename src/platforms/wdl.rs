@@ -122,10 +122,12 @@ pub fn connection_key(host: &Json) -> Option<String> {
     connections_key_in(expr)
 }
 
-/// `shared_x` from `@parameters('$connections')['shared_x']['connectionId']`.
+/// `shared_x` from `@parameters('$connections')['shared_x']['connectionId']`
+/// (or `…['$connections']['shared_x']…` in flows started by a Power Apps/Flow button).
 fn connections_key_in(expr: &str) -> Option<String> {
-    let rest = expr.split("'$connections')").nth(1)?;
-    let rest = rest.trim_start().strip_prefix("['")?;
+    let rest = expr.split("'$connections'").nth(1)?;
+    let rest = rest.trim_start_matches([')', ']']).trim_start();
+    let rest = rest.strip_prefix("['")?;
     let key = rest.split('\'').next()?;
     (!key.is_empty()).then(|| key.to_string())
 }
@@ -193,6 +195,12 @@ fn read_trigger(app: &mut App, key: &str, trigger: &Json, loc: &Location) {
         }
     }
     let name = step.name.clone();
+    if ty.eq_ignore_ascii_case("Request") {
+        if let Some(schema) = inputs.and_then(|i| i.get("schema")) {
+            let schema_loc = loc.child("inputs").child("schema");
+            read_schema_fields(app, key, schema, &schema_loc, 0);
+        }
+    }
     read_inputs(app, &mut step, trigger, loc);
     app.steps.push(step);
     app.triggers.push(Trigger {
@@ -247,7 +255,12 @@ fn classify_trigger(ty: &str, kind: &str, trigger: &Json) -> (TriggerKind, Audie
             "skills" | "virtualagent" | "copilot" => {
                 (TriggerKind::Chat, Audience::Unknown, kind.to_string())
             }
-            "apiconnection" => (TriggerKind::Event, Audience::Internal, kind.to_string()),
+            // "For a selected item / file": started by hand from SharePoint.
+            "apiconnection" => (
+                TriggerKind::Manual,
+                Audience::SpecificUsers,
+                "flow owners and run-only users".into(),
+            ),
             _ => (TriggerKind::Manual, Audience::Unknown, kind.to_string()),
         },
         "recurrence" => (TriggerKind::Schedule, Audience::Internal, String::new()),
@@ -256,10 +269,45 @@ fn classify_trigger(ty: &str, kind: &str, trigger: &Json) -> (TriggerKind, Audie
         | "apiconnectionwebhook"
         | "openapiconnectionwebhook"
         | "apiconnectionnotification"
+        | "openapiconnectionnotification"
         | "serviceprovider" => (TriggerKind::Event, Audience::Internal, String::new()),
         "http" => (TriggerKind::Schedule, Audience::Internal, String::new()),
         "httpwebhook" => (TriggerKind::Webhook, Audience::Unknown, String::new()),
         _ => (TriggerKind::Event, Audience::Unknown, String::new()),
+    }
+}
+
+/// The inputs a Request trigger asks its caller for (`schema.properties`).
+fn read_schema_fields(app: &mut App, step_id: &str, schema: &Json, loc: &Location, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    if let Some(items) = schema.get("items") {
+        read_schema_fields(app, step_id, items, &loc.child("items"), depth + 1);
+    }
+    let Some(Json::Object(props)) = schema.get("properties") else {
+        return;
+    };
+    let props_loc = loc.child("properties");
+    for (name, prop) in props {
+        let prop_loc = props_loc.child(name);
+        let nested = prop.get("properties").is_some() || prop.get("items").is_some();
+        if nested {
+            read_schema_fields(app, step_id, prop, &prop_loc, depth + 1);
+            continue;
+        }
+        // Power Apps / button inputs have generated keys (`text_1`); the title is what the user sees.
+        let field = str_at(prop, "title")
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or(name);
+        app.fields.push(DataField {
+            name: field.to_string(),
+            object: None,
+            usage: FieldUse::Input,
+            step_id: Some(step_id.to_string()),
+            classification: None,
+            location: prop_loc,
+        });
     }
 }
 
@@ -384,6 +432,7 @@ fn is_connector_type(ty: &str) -> bool {
             | "apiconnectionwebhook"
             | "openapiconnectionwebhook"
             | "apiconnectionnotification"
+            | "openapiconnectionnotification"
             | "serviceprovider"
     )
 }
@@ -953,6 +1002,11 @@ mod tests {
     fn connection_keys() {
         let h = json!({"connection": {"name": "@parameters('$connections')['shared_office365']['connectionId']"}});
         assert_eq!(connection_key(&h).as_deref(), Some("shared_office365"));
+        let h = json!({"connection": {"name": "@json(decodeBase64(triggerOutputs().headers['X-MS-APIM-Tokens']))['$connections']['shared_sharepointonline']['connectionId']"}});
+        assert_eq!(
+            connection_key(&h).as_deref(),
+            Some("shared_sharepointonline")
+        );
         let h = json!({"connectionName": "shared_sql", "apiId": "/providers/Microsoft.PowerApps/apis/shared_sql"});
         assert_eq!(connection_key(&h).as_deref(), Some("shared_sql"));
         assert_eq!(
