@@ -100,6 +100,12 @@ fn bare_definition_with_public_http_trigger() {
     assert_eq!(t.audience, Audience::AnyoneWithLink);
     assert!(t.responds_with_data);
     assert_eq!(t.location.path, "/triggers/manual");
+    // The default key `manual` shows the trigger's title, as the designer does.
+    assert_eq!(t.name, "When a HTTP request is received");
+    assert_eq!(
+        t.location.step.as_deref(),
+        Some("When a HTTP request is received")
+    );
 
     // HTTP action: literal key header kept with its header name.
     let http = app.step("Call_partner_API").expect("http step");
@@ -486,11 +492,21 @@ fn corpus_probe() {
             let name = file.file_name().unwrap().to_string_lossy().to_string();
             let bytes = std::fs::read(&file).unwrap();
             match scan(&bytes, &name, &Policy::default()) {
+                Ok(r) if std::env::var("NOTES").is_ok() => {
+                    for n in &r.notes {
+                        println!("NOTE\t{}\t{}", n.file, n.message);
+                    }
+                }
                 Ok(r) => println!(
-                    "OK\t{}\t{}\t{}",
+                    "OK\t{}\t{}\t{}\t{}",
                     r.components.len(),
                     r.findings.len(),
-                    file.display()
+                    file.display(),
+                    r.findings
+                        .iter()
+                        .map(|f| format!("{}:{}", f.rule_id, f.message))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
                 ),
                 Err(e) => println!("ERR\t{}\t{e}", file.display()),
             }
