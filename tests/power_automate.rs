@@ -444,6 +444,13 @@ fn solution_zip_names_flows_from_customizations() {
         .collect();
     assert_eq!(flows.len(), 1);
     assert_eq!(flows[0].name, "Notify team of new orders (solution)");
+    // The connection reference's display name comes from customizations.xml.
+    assert_eq!(
+        flows[0]
+            .connection("shared_teams")
+            .map(|c| c.display_name.as_str()),
+        Some("Microsoft Teams - Orders")
+    );
     assert_eq!(
         flows[0].location.file,
         format!("LcscanOrders_1_0_0_1.zip!/Workflows/{SOLUTION_FLOW}")
@@ -592,4 +599,82 @@ fn corpus_model_stats() {
     for (k, v) in stats {
         println!("{v:6} {k}");
     }
+}
+
+// ---------------------------------------------------------------------------
+// Robustness
+
+#[test]
+fn odd_shapes_do_not_panic_and_are_read_as_far_as_possible() {
+    let docs = [
+        // Triggers/actions of the wrong type, non-object actions, runAfter as a string.
+        r#"{"triggers": {"t": 5, "manual": {"type": "Request"}}, "actions": {"a": "x", "b": {"runAfter": "a", "type": 7}, "c": {"type": "Http", "inputs": {"uri": 5, "authentication": 3, "headers": []}}, "d": {"type": "Http", "inputs": {"uri": "https://a.test", "authentication": "@parameters('auth')"}}}}"#,
+        // Empty containers and cases that are not objects.
+        r#"{"definition": {"triggers": {}, "actions": {"s": {"type": "Switch", "cases": {"x": 1, "y": {"actions": []}}, "default": 2, "else": "no"}}}}"#,
+        // Connection references of odd shapes.
+        r#"{"properties": {"connectionReferences": {"a": 1, "b": {"source": 5}}, "definition": {"$schema": "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#", "actions": {"x": {"type": "OpenApiConnection", "inputs": {"host": {"connectionName": "b", "apiId": "/"}}}}}}}"#,
+    ];
+    for (i, doc) in docs.iter().enumerate() {
+        let (apps, notes) =
+            parse_bytes(doc.as_bytes(), &format!("odd{i}.json")).expect("claimed and parsed");
+        assert_eq!(apps.len(), 1, "{i}: {notes:?}");
+        assert_eq!(apps[0].platform, Platform::PowerAutomate);
+    }
+    let (apps, _) = parse_bytes(docs[0].as_bytes(), "odd0.json").unwrap();
+    let app = &apps[0];
+    assert_eq!(app.triggers.len(), 1);
+    assert_eq!(
+        app.step("c").and_then(|s| s.http.as_ref()).map(|h| h.auth),
+        Some(HttpAuth::None)
+    );
+    assert_eq!(
+        app.step("d").and_then(|s| s.http.as_ref()).map(|h| h.auth),
+        Some(HttpAuth::Credential)
+    );
+    // A Logic Apps Standard workflow.json (has `kind`) is not claimed as Power Automate.
+    let standard = r#"{"definition": {"$schema": "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#", "triggers": {}, "actions": {}}, "kind": "Stateful"}"#;
+    let result = parse_bytes(standard.as_bytes(), "workflow.json");
+    assert!(
+        result.as_ref().map_or(true, |(apps, _)| apps
+            .iter()
+            .all(|a| a.platform != Platform::PowerAutomate)),
+        "{:?}",
+        result.map(|(a, _)| a.len())
+    );
+}
+
+#[test]
+fn large_flows_stay_linear() {
+    // 4000 chained actions inside a Scope, each with a header and a URL.
+    let mut actions = serde_json::Map::new();
+    for i in 0..4000 {
+        let run_after = if i == 0 {
+            serde_json::json!({})
+        } else {
+            serde_json::json!({ format!("Call_{}", i - 1): ["Succeeded"] })
+        };
+        actions.insert(
+            format!("Call_{i}"),
+            serde_json::json!({
+                "type": "Http", "runAfter": run_after,
+                "inputs": {"method": "GET", "uri": format!("https://api{i}.test/x"), "headers": {"Accept": "application/json"}}
+            }),
+        );
+    }
+    let doc = serde_json::json!({
+        "definition": {
+            "triggers": {"Recurrence": {"type": "Recurrence", "recurrence": {"frequency": "Day", "interval": 1}}},
+            "actions": {"Scope": {"type": "Scope", "runAfter": {}, "actions": actions}}
+        }
+    });
+    let bytes = serde_json::to_vec(&doc).unwrap();
+    let start = std::time::Instant::now();
+    let app = one(&bytes, "big.json");
+    assert_eq!(app.steps.len(), 4002);
+    assert_eq!(app.endpoints.len(), 4000);
+    assert_eq!(app.triggers[0].kind, TriggerKind::Schedule);
+    assert_eq!(app.triggers[0].audience, Audience::Internal);
+    assert!(has_edge(&app, "Scope", "Call_0", "main"));
+    assert!(has_edge(&app, "Call_3998", "Call_3999", "runAfter"));
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }

@@ -22,6 +22,8 @@
 //! `apisMap.json`, `connectionsMap.json`, a solution's `.json.data.xml`) is
 //! claimed and answered with a note saying which file to drop instead.
 
+use std::collections::HashMap;
+
 use serde_json::Value as Json;
 
 use super::common::str_at;
@@ -115,6 +117,7 @@ fn claims(entry: &Entry) -> bool {
 fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App> {
     let mut apps = Vec::new();
     let mut side = Vec::new();
+    let solution = SolutionInfo::read(bundle);
     for entry in entries {
         let Some(json) = entry.json() else {
             side.push(*entry);
@@ -124,7 +127,7 @@ fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App>
             side.push(*entry);
             continue;
         };
-        apps.push(parse_flow(bundle, entry, json, pointer));
+        apps.push(parse_flow(bundle, &solution, entry, json, pointer));
     }
     if apps.is_empty() {
         for entry in side {
@@ -143,7 +146,13 @@ fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App>
     apps
 }
 
-fn parse_flow(bundle: &Bundle, entry: &Entry, json: &Json, pointer: &str) -> App {
+fn parse_flow(
+    bundle: &Bundle,
+    solution: &SolutionInfo,
+    entry: &Entry,
+    json: &Json,
+    pointer: &str,
+) -> App {
     let file = entry.display_path.as_str();
     let base = Location::new(file, "");
     let props = json.get("properties");
@@ -151,7 +160,7 @@ fn parse_flow(bundle: &Bundle, entry: &Entry, json: &Json, pointer: &str) -> App
     let mut app = App {
         platform: Platform::PowerAutomate,
         kind: AppKind::Workflow,
-        name: flow_name(bundle, entry, json),
+        name: flow_name(bundle, solution, entry, json),
         id: flow_id(entry, json),
         version: definition
             .get("contentVersion")
@@ -164,13 +173,13 @@ fn parse_flow(bundle: &Bundle, entry: &Entry, json: &Json, pointer: &str) -> App
         ..App::default()
     };
     wdl::read_definition(&mut app, definition, &Location::new(file, pointer));
-    read_connection_references(bundle, entry, &mut app, props, &base);
+    read_connection_references(bundle, solution, entry, &mut app, props, &base);
     add_missing_connections(&mut app);
     app.run_context = run_context(&app, &base);
     app
 }
 
-fn flow_name(bundle: &Bundle, entry: &Entry, json: &Json) -> String {
+fn flow_name(bundle: &Bundle, solution: &SolutionInfo, entry: &Entry, json: &Json) -> String {
     let from_json = json
         .get("properties")
         .and_then(|p| str_at(p, "displayName"))
@@ -182,7 +191,7 @@ fn flow_name(bundle: &Bundle, entry: &Entry, json: &Json) -> String {
     if let Some(name) = package_flow_name(bundle, entry) {
         return name;
     }
-    if let Some(name) = solution_flow_name(bundle, entry) {
+    if let Some(name) = solution.flow_name(entry) {
         return name;
     }
     name_from_file(entry.file_name())
@@ -222,40 +231,73 @@ fn package_flow_name(bundle: &Bundle, entry: &Entry) -> Option<String> {
     (!name.trim().is_empty()).then(|| name.to_string())
 }
 
-/// The flow's name in a solution: from `customizations.xml` or the
-/// `.json.data.xml` next to it (`<Workflow Name=…><JsonFileName>`).
-fn solution_flow_name(bundle: &Bundle, entry: &Entry) -> Option<String> {
-    let file_name = entry.file_name();
-    let data_xml = format!("{}.data.xml", entry.path);
-    let candidates = bundle.entries.iter().filter(|e| {
-        let p = e.path.to_ascii_lowercase();
-        e.path.eq_ignore_ascii_case(&data_xml) || p.ends_with("customizations.xml")
-    });
-    for candidate in candidates {
-        let Some(text) = candidate.xml() else {
-            continue;
-        };
-        let Ok(doc) = parse_xml(text) else {
-            continue;
-        };
-        for node in doc.descendants().filter(|n| n.has_tag_name("Workflow")) {
-            let json_file = node
-                .children()
-                .find(|c| c.has_tag_name("JsonFileName"))
-                .and_then(|c| c.text())
-                .unwrap_or_default();
-            let matches = json_file
-                .rsplit(['/', '\\'])
-                .next()
-                .is_some_and(|f| f.eq_ignore_ascii_case(file_name));
-            if matches {
-                if let Some(name) = node.attribute("Name").filter(|n| !n.trim().is_empty()) {
-                    return Some(name.to_string());
+/// What a solution says about its flows and connection references, read once
+/// per bundle from `customizations.xml` and the `.json.data.xml` files
+/// (`<Workflow Name=…><JsonFileName>`, `<connectionreference …>`).
+#[derive(Default)]
+struct SolutionInfo {
+    /// Lower-case flow file name → display name.
+    flow_names: HashMap<String, String>,
+    /// Connection reference logical name → display name.
+    reference_names: HashMap<String, String>,
+}
+
+impl SolutionInfo {
+    fn read(bundle: &Bundle) -> Self {
+        let mut info = SolutionInfo::default();
+        if !bundle.is_archive {
+            return info;
+        }
+        for entry in &bundle.entries {
+            let path = entry.path.to_ascii_lowercase();
+            if !(path.ends_with("customizations.xml") || path.ends_with(".json.data.xml")) {
+                continue;
+            }
+            let Some(text) = entry.xml() else {
+                continue;
+            };
+            let Ok(doc) = parse_xml(text) else {
+                continue;
+            };
+            for node in doc.descendants().filter(|n| n.is_element()) {
+                if node.has_tag_name("Workflow") {
+                    let json_file = child_text(node, "JsonFileName");
+                    let file = json_file.rsplit(['/', '\\']).next().unwrap_or_default();
+                    let name = node.attribute("Name").unwrap_or_default().trim();
+                    if !file.is_empty() && !name.is_empty() {
+                        // The .data.xml next to the flow wins over customizations.xml.
+                        let key = file.to_ascii_lowercase();
+                        if path.ends_with(".json.data.xml") || !info.flow_names.contains_key(&key) {
+                            info.flow_names.insert(key, name.to_string());
+                        }
+                    }
+                } else if node.has_tag_name("connectionreference") {
+                    let logical = node
+                        .attribute("connectionreferencelogicalname")
+                        .unwrap_or_default();
+                    let display = child_text(node, "connectionreferencedisplayname");
+                    if !logical.is_empty() && !display.trim().is_empty() {
+                        info.reference_names
+                            .insert(logical.to_string(), display.trim().to_string());
+                    }
                 }
             }
         }
+        info
     }
-    None
+
+    fn flow_name(&self, entry: &Entry) -> Option<String> {
+        self.flow_names
+            .get(&entry.file_name().to_ascii_lowercase())
+            .cloned()
+    }
+}
+
+fn child_text<'a>(node: roxmltree::Node<'a, '_>, tag: &str) -> &'a str {
+    node.children()
+        .find(|c| c.has_tag_name(tag))
+        .and_then(|c| c.text())
+        .unwrap_or_default()
 }
 
 /// `CopyDueDate-9048F760-5A9B-EF11-8A6A-000D3A348B6B.json` → `CopyDueDate`.
@@ -301,6 +343,7 @@ fn identity_of(source: &str) -> ConnectionIdentity {
 
 fn read_connection_references(
     bundle: &Bundle,
+    solution: &SolutionInfo,
     entry: &Entry,
     app: &mut App,
     props: Option<&Json>,
@@ -330,6 +373,7 @@ fn read_connection_references(
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, n)| n.clone())
+            .or_else(|| logical.and_then(|l| solution.reference_names.get(l).cloned()))
             .or_else(|| logical.map(str::to_string))
             .or_else(|| str_at(reference, "displayName").map(str::to_string))
             .unwrap_or_else(|| key.clone());

@@ -26,8 +26,6 @@
 //! * `runtimeConfiguration.secureData.properties` fills
 //!   [`Step::secure_inputs`] / [`Step::secure_outputs`].
 
-use std::collections::HashSet;
-
 use serde_json::{Map, Value as Json};
 
 use super::common::{host_of, str_at, walk_strings};
@@ -931,24 +929,17 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
             location: l.clone(),
         });
     });
-    let mut seen: HashSet<String> = app
-        .endpoints
-        .iter()
-        .map(|e| e.location.path.clone())
-        .collect();
     for v in &values {
         if v.context != ValueContext::Url || v.kind == ValueKind::Expression {
             continue;
         }
         if let Some(host) = host_of(&v.value) {
-            if seen.insert(v.location.path.clone()) {
-                app.endpoints.push(Endpoint {
-                    url: v.value.clone(),
-                    host: Some(host),
-                    step_id: v.step_id.clone(),
-                    location: v.location.clone(),
-                });
-            }
+            app.endpoints.push(Endpoint {
+                url: v.value.clone(),
+                host: Some(host),
+                step_id: v.step_id.clone(),
+                location: v.location.clone(),
+            });
         }
     }
     app.values.extend(values);
