@@ -15,6 +15,7 @@ const PLATFORMS: &[&str] = &[
     "n8n",
     "n8n-credentials",
     "power-automate",
+    "pp-solution",
     "salesforce-flow",
 ];
 
