@@ -678,3 +678,21 @@ fn large_flows_stay_linear() {
     assert!(has_edge(&app, "Call_3998", "Call_3999", "runAfter"));
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
+
+/// `LCSCAN_FILE=<path> cargo test --test power_automate dump_model -- --ignored --nocapture`:
+/// print the model of one file as JSON.
+#[test]
+#[ignore]
+fn dump_model() {
+    let Ok(path) = std::env::var("LCSCAN_FILE") else {
+        return;
+    };
+    let name = Path::new(&path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    let (apps, notes) = parse_bytes(&std::fs::read(&path).unwrap(), &name).expect("parse");
+    println!("{}", serde_json::to_string_pretty(&apps).unwrap());
+    println!("{notes:?}");
+}

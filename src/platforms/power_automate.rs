@@ -378,13 +378,12 @@ fn read_connection_references(
             .or_else(|| str_at(reference, "displayName").map(str::to_string))
             .unwrap_or_else(|| key.clone());
         let identity = identity_of(source);
-        let auth = (!source.is_empty()).then(|| source.to_string());
         app.connections.push(Connection {
             id: key.clone(),
             connector,
             display_name,
             identity,
-            auth,
+            auth: None,
             endpoint: None,
             location: refs_loc.child(key),
         });

@@ -768,19 +768,32 @@ fn variable_names(inputs: &Json) -> Vec<String> {
 }
 
 fn is_secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
+    let n: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if n == "token" || n == "key" || n == "sas" {
+        return true;
+    }
+    // Paging and continuation tokens are not secrets.
     [
         "secret",
         "password",
         "passwd",
         "pwd",
-        "token",
         "apikey",
-        "api_key",
-        "api key",
+        "accesstoken",
+        "authtoken",
+        "bearertoken",
+        "apitoken",
+        "refreshtoken",
+        "idtoken",
+        "sastoken",
         "clientkey",
         "privatekey",
-        "sas",
+        "subscriptionkey",
+        "connectionstring",
     ]
     .iter()
     .any(|w| n.contains(w))
@@ -918,6 +931,12 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
         if matches!(first, "host" | "schema" | "metadata") {
             return;
         }
+        // A variable's own name and type are not values.
+        let last = rel.last().copied().unwrap_or("");
+        let own = rel.len() == 1 || (rel.len() == 3 && first == "variables");
+        if kind == StepKind::Variable && own && matches!(last, "name" | "type") {
+            return;
+        }
         let value_kind = value_kind(text);
         let context = value_context(kind, &rel, key, text, value_kind);
         values.push(Value {
@@ -974,9 +993,8 @@ fn value_context(
                 "password" | "secret" | "pfx" | "value" | "clientsecret"
             ) {
                 ValueContext::PasswordField
-            } else if is_url {
-                ValueContext::Url
             } else {
+                // `audience` / `authority` name the token issuer, not a call target.
                 ValueContext::Parameter
             }
         }
@@ -1003,6 +1021,16 @@ mod tests {
         let mut app = App::default();
         read_definition(&mut app, &def, &Location::new("f.json", "/definition"));
         app
+    }
+
+    #[test]
+    fn secret_names() {
+        for n in ["ClientSecret", "api_key", "Access Token", "SAS", "Password"] {
+            assert!(is_secret_name(n), "{n}");
+        }
+        for n in ["Skip Token", "Next Link", "NextPageToken", "Users Array"] {
+            assert!(!is_secret_name(n), "{n}");
+        }
     }
 
     #[test]
