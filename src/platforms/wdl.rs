@@ -505,6 +505,12 @@ fn read_action(app: &mut App, key: &str, action: &Json, loc: &Location) {
 
 /// Connector, connection key and operation of a connector action or trigger.
 fn read_connector(step: &mut Step, inputs: &Json) {
+    // Logic Apps Standard built-in connectors.
+    if let Some(config) = inputs.get("serviceProviderConfiguration") {
+        step.connection = str_at(config, "connectionName").map(str::to_string);
+        step.connector = str_at(config, "serviceProviderId").and_then(connector_from_api_id);
+        return;
+    }
     let Some(host) = inputs.get("host") else {
         return;
     };
@@ -523,6 +529,7 @@ fn read_connector(step: &mut Step, inputs: &Json) {
 fn operation_id(inputs: &Json) -> &str {
     inputs
         .get("host")
+        .or_else(|| inputs.get("serviceProviderConfiguration"))
         .and_then(|h| str_at(h, "operationId"))
         .unwrap_or_default()
 }
@@ -704,7 +711,7 @@ fn read_record_fields(
 
 fn sql_of(inputs: &Json, loc: &Location) -> Option<SqlQuery> {
     let params = inputs.get("parameters");
-    let mut found: Option<(String, String)> = None;
+    let mut found: Option<(Location, String)> = None;
     if let Some(Json::Object(map)) = params {
         for (k, v) in map {
             let last = k.rsplit('/').next().unwrap_or(k).to_ascii_lowercase();
@@ -713,11 +720,12 @@ fn sql_of(inputs: &Json, loc: &Location) -> Option<SqlQuery> {
                 "query" | "querytext" | "sql" | "sqlquery" | "statement"
             ) {
                 if let Some(text) = v.as_str() {
-                    found = Some((format!("parameters/{k}"), text.to_string()));
+                    found = Some((loc.child("parameters").child(k), text.to_string()));
                     break;
                 }
                 if let Some(text) = v.get("query").and_then(Json::as_str) {
-                    found = Some((format!("parameters/{k}/query"), text.to_string()));
+                    let l = loc.child("parameters").child(k).child("query");
+                    found = Some((l, text.to_string()));
                     break;
                 }
             }
@@ -726,29 +734,27 @@ fn sql_of(inputs: &Json, loc: &Location) -> Option<SqlQuery> {
     if found.is_none() {
         // Old ApiConnection form: the query is the body.
         if let Some(text) = inputs.get("body").and_then(|b| str_at(b, "query")) {
-            found = Some(("body/query".into(), text.to_string()));
+            found = Some((loc.child("body").child("query"), text.to_string()));
         }
     }
-    let (path, text) = found?;
+    let (location, text) = found?;
     let interpolated = text.contains("@{")
         || text.trim_start().starts_with("@concat")
         || text.trim_start().starts_with("@replace")
         || text.trim_start().starts_with("@format");
     let uses_parameters = params.is_some_and(|p| {
         p.as_object().is_some_and(|m| {
-            m.keys()
-                .any(|k| k.to_ascii_lowercase().contains("formalparameters"))
+            m.keys().any(|k| {
+                let k = k.to_ascii_lowercase();
+                k.contains("formalparameters") || k.contains("queryparameters")
+            })
         })
     });
-    let mut l = loc.clone();
-    for token in path.split('/') {
-        l = l.child(token);
-    }
     Some(SqlQuery {
         text,
         interpolated,
         uses_parameters,
-        location: l,
+        location,
     })
 }
 
@@ -928,7 +934,10 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
             .filter(|t| !t.is_empty())
             .collect();
         let first = rel.first().copied().unwrap_or("");
-        if matches!(first, "host" | "schema" | "metadata") {
+        if matches!(
+            first,
+            "host" | "schema" | "metadata" | "serviceProviderConfiguration"
+        ) {
             return;
         }
         // A variable's own name and type are not values.
@@ -1021,6 +1030,36 @@ mod tests {
         let mut app = App::default();
         read_definition(&mut app, &def, &Location::new("f.json", "/definition"));
         app
+    }
+
+    #[test]
+    fn sql_queries_from_connector_and_service_provider() {
+        let app = read(json!({
+            "triggers": {"Recurrence": {"type": "Recurrence"}},
+            "actions": {
+                "Run_query": {"type": "OpenApiConnection", "runAfter": {},
+                    "inputs": {"host": {"connectionName": "shared_sql", "operationId": "ExecutePassThroughNativeQuery_V2",
+                        "apiId": "/providers/Microsoft.PowerApps/apis/shared_sql"},
+                        "parameters": {"server": "default", "query/query": "DELETE FROM t WHERE id = @{triggerBody()?['id']}"}}},
+                "Safe_query": {"type": "ServiceProvider", "runAfter": {"Run_query": ["Succeeded"]},
+                    "inputs": {"parameters": {"query": "SELECT id FROM t WHERE id = @id", "queryParameters": {"id": "@body('x')"}},
+                        "serviceProviderConfiguration": {"connectionName": "sql", "operationId": "executeQuery", "serviceProviderId": "/serviceProviders/sql"}}}
+            }
+        }));
+        let run = app.step("Run_query").unwrap();
+        assert_eq!(run.kind, StepKind::Database);
+        let q = run.sql.as_ref().unwrap();
+        assert!(q.interpolated);
+        assert_eq!(
+            q.location.path,
+            "/definition/actions/Run_query/inputs/parameters/query~1query"
+        );
+        let safe = app.step("Safe_query").unwrap();
+        assert_eq!(safe.connector.as_deref(), Some("sql"));
+        assert_eq!(safe.connection.as_deref(), Some("sql"));
+        let q = safe.sql.as_ref().unwrap();
+        assert!(!q.interpolated);
+        assert!(q.uses_parameters);
     }
 
     #[test]
