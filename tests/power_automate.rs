@@ -136,6 +136,10 @@ fn bare_definition_with_public_http_trigger() {
         .expect("body value");
     assert_eq!(body.context, ValueContext::Body);
     assert_eq!(body.kind, ValueKind::Expression);
+    // The trigger's customerId is sent out by the HTTP action.
+    assert!(app.fields.iter().any(|f| f.name == "customerId"
+        && f.usage == FieldUse::Send
+        && f.step_id.as_deref() == Some("Call_partner_API")));
     let url = app
         .values
         .iter()

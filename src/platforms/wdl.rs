@@ -957,6 +957,7 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
             location: l.clone(),
         });
     });
+    read_field_refs(app, step, &values);
     for v in &values {
         if v.context != ValueContext::Url || v.kind == ValueKind::Expression {
             continue;
@@ -971,6 +972,72 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
         }
     }
     app.values.extend(values);
+}
+
+/// Record fields the step's expressions use: `…?['body/<column>']` (dynamic
+/// content from a trigger or connector) and `triggerBody()?['<name>']`.
+/// Steps that send data out (e-mail, HTTP, a response) send them.
+fn read_field_refs(app: &mut App, step: &Step, values: &[Value]) {
+    let usage = if matches!(
+        step.kind,
+        StepKind::Email | StepKind::HttpRequest | StepKind::Response
+    ) {
+        FieldUse::Send
+    } else {
+        FieldUse::Read
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for v in values {
+        if v.kind == ValueKind::Literal {
+            continue;
+        }
+        for name in field_refs(&v.value) {
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name.clone());
+            app.fields.push(DataField {
+                name,
+                object: None,
+                usage,
+                step_id: Some(step.id.clone()),
+                classification: None,
+                location: v.location.clone(),
+            });
+        }
+    }
+}
+
+fn field_refs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(pos) = rest.find("['") {
+        let before = rest.get(..pos).unwrap_or_default();
+        let after = rest.get(pos + 2..).unwrap_or_default();
+        let Some(end) = after.find("']") else {
+            break;
+        };
+        let inner = after.get(..end).unwrap_or_default();
+        let name = if let Some(col) = inner.strip_prefix("body/") {
+            Some(col)
+        } else if before.ends_with("triggerBody()?") || before.ends_with("triggerBody()") {
+            Some(inner)
+        } else {
+            None
+        };
+        if let Some(name) = name {
+            let name = name.trim();
+            let plain = !name.is_empty()
+                && name.len() <= 100
+                && !name.contains(['@', '(', '\'', '['])
+                && name != "value";
+            if plain && !out.iter().any(|n: &String| n == name) {
+                out.push(name.to_string());
+            }
+        }
+        rest = after.get(end + 2..).unwrap_or_default();
+    }
+    out
 }
 
 fn value_context(
@@ -1060,6 +1127,15 @@ mod tests {
         let q = safe.sql.as_ref().unwrap();
         assert!(!q.interpolated);
         assert!(q.uses_parameters);
+    }
+
+    #[test]
+    fn field_references() {
+        assert_eq!(
+            field_refs("Hi @{triggerOutputs()?['body/fullname']} @{triggerBody()?['SSN_Value']} @{body('x')?['id']} @{outputs('y')?['body/value']}"),
+            vec!["fullname".to_string(), "SSN_Value".to_string()]
+        );
+        assert!(field_refs("@parameters('$connections')['shared_x']['connectionId']").is_empty());
     }
 
     #[test]
