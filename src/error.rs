@@ -8,7 +8,8 @@ use thiserror::Error;
 /// The list shown when a file is not recognised. Keep in step with the parsers.
 pub const SUPPORTED_FORMATS: &str = "n8n workflow exports (.json, one workflow or many), \
 Power Automate flows (definition.json, the exported package .zip, or flows inside a solution .zip), \
-and Salesforce Flow metadata (.flow-meta.xml or .flow)";
+Salesforce Flow metadata (.flow-meta.xml or .flow), \
+and Azure Logic Apps (ARM templates, Logic Apps Standard workflow.json / project .zip, or a workflow definition)";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ScanError {

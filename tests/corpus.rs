@@ -17,6 +17,7 @@ const PLATFORMS: &[&str] = &[
     "power-automate",
     "pp-solution",
     "salesforce-flow",
+    "logic-apps",
 ];
 
 fn corpus_root() -> Option<PathBuf> {

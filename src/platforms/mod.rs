@@ -2,6 +2,7 @@
 //! into the normalized [`crate::model`]. Parsers never judge; rules do.
 
 pub mod common;
+pub mod logic_apps;
 pub mod n8n;
 pub mod power_automate;
 pub mod salesforce;
@@ -25,7 +26,13 @@ pub struct Parser {
 }
 
 /// Every parser, in the order they are asked to claim entries.
-pub static PARSERS: &[&Parser] = &[&n8n::PARSER, &salesforce::PARSER, &power_automate::PARSER];
+pub static PARSERS: &[&Parser] = &[
+    &n8n::PARSER,
+    &salesforce::PARSER,
+    // Before Power Automate: claims only WDL documents with Logic Apps markers.
+    &logic_apps::PARSER,
+    &power_automate::PARSER,
+];
 
 /// Parse a bundle into apps, or say why nothing in it could be read.
 pub fn parse(bundle: &Bundle, notes: &mut Vec<Note>) -> Result<Vec<App>, ScanError> {
