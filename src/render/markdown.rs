@@ -1,0 +1,251 @@
+//! A Markdown report to paste into a ticket or a pull request.
+
+use std::fmt::Write;
+
+use super::{by_severity, component_names, counts_line, place};
+use crate::report::Report;
+
+pub fn render(reports: &[Report]) -> String {
+    let mut out = String::new();
+    for (i, r) in reports.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n---\n\n");
+        }
+        one(&mut out, r);
+    }
+    if reports.len() > 1 {
+        let total: usize = reports.iter().map(|r| r.findings.len()).sum();
+        let _ = writeln!(
+            out,
+            "\n---\n\n**{} files scanned, {total} findings.**",
+            reports.len()
+        );
+    }
+    out
+}
+
+fn one(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "# lcscan report: {}\n", esc(&r.file));
+    let _ = writeln!(
+        out,
+        "**Risk score {}/100 (grade {})** — {}\n",
+        r.summary.risk_score,
+        r.summary.grade,
+        counts_line(r)
+    );
+    let _ = writeln!(
+        out,
+        "Platform: {} · Apps: {} · Policy: {} {}\n",
+        esc(&r.platform_names()),
+        esc(&component_names(r)),
+        esc(&r.tool.policy),
+        esc(&r.tool.policy_version)
+    );
+    let _ = writeln!(out, "## Findings\n");
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "No problems found.\n");
+    }
+    let mut n = 0;
+    for (severity, findings) in by_severity(r) {
+        for f in findings {
+            n += 1;
+            let _ = writeln!(
+                out,
+                "### {n}. {} — {}\n",
+                severity.as_str().to_ascii_uppercase(),
+                esc(&f.title)
+            );
+            let _ = writeln!(out, "- **Where:** {}", esc(&place(f)));
+            let _ = writeln!(
+                out,
+                "- **File:** {} at {}",
+                esc(&f.location.file),
+                esc(&f.location.path)
+            );
+            let _ = writeln!(out, "- **What:** {}", esc(&f.message));
+            let _ = writeln!(out, "- **Why it matters:** {}", esc(&f.why));
+            let _ = writeln!(out, "- **How to fix:** {}", esc(&f.fix));
+            if let Some(ev) = &f.evidence {
+                let _ = writeln!(out, "- **Seen (masked):** {}", esc(ev));
+            }
+            let _ = writeln!(
+                out,
+                "- {} {} · OWASP {} ({}) · CWE-{} · fingerprint {}\n",
+                f.rule_id,
+                esc(&f.rule_name),
+                f.owasp,
+                f.owasp_lcnc,
+                f.cwe,
+                f.fingerprint
+            );
+        }
+    }
+    inventory(out, r);
+    if !r.notes.is_empty() {
+        let _ = writeln!(out, "## Notes\n");
+        for note in &r.notes {
+            let _ = writeln!(out, "- {}: {}", esc(&note.file), esc(&note.message));
+        }
+        out.push('\n');
+    }
+}
+
+fn inventory(out: &mut String, r: &Report) {
+    let inv = &r.inventory;
+    let _ = writeln!(out, "## What the app uses\n");
+    table(
+        out,
+        "Connectors",
+        &[
+            "Connector",
+            "Category",
+            "Leaves the organisation",
+            "Status",
+            "Steps",
+        ],
+        inv.connectors
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.category.clone(),
+                    if c.external { "yes" } else { "no" }.into(),
+                    c.status.clone(),
+                    c.uses.to_string(),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        out,
+        "Triggers",
+        &["Trigger", "Kind", "Who can start it", "Sign-in", "App"],
+        inv.triggers
+            .iter()
+            .map(|t| {
+                vec![
+                    t.name.clone(),
+                    t.kind.clone(),
+                    t.who_can_call.clone(),
+                    t.auth.clone(),
+                    t.component.clone(),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        out,
+        "Connections",
+        &["Connection", "Connector", "Runs as", "App"],
+        inv.connections
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.connector.clone(),
+                    c.identity.clone(),
+                    c.component.clone(),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        out,
+        "Credentials",
+        &["Credential", "Type", "Stored", "App"],
+        inv.credentials
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.credential_type.clone(),
+                    c.storage.clone(),
+                    c.component.clone(),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        out,
+        "Sensitive data fields",
+        &["Field", "Kind of data", "Category", "Uses"],
+        inv.sensitive_fields
+            .iter()
+            .map(|f| {
+                vec![
+                    f.name.clone(),
+                    f.label.clone(),
+                    f.category.clone(),
+                    f.uses.to_string(),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        out,
+        "Addresses it calls",
+        &["Address", "Host", "App"],
+        inv.endpoints
+            .iter()
+            .map(|e| {
+                vec![
+                    e.url.clone(),
+                    e.host.clone().unwrap_or_default(),
+                    e.component.clone(),
+                ]
+            })
+            .collect(),
+    );
+}
+
+fn table(out: &mut String, title: &str, head: &[&str], rows: Vec<Vec<String>>) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### {title}\n");
+    let _ = writeln!(out, "| {} |", head.join(" | "));
+    let _ = writeln!(out, "|{}", " --- |".repeat(head.len()));
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| esc(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out.push('\n');
+}
+
+/// Text from the export, made inert: no HTML, no links, no table breaks,
+/// no emphasis, one line.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' | '`' | '*' | '_' | '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::sample;
+
+    #[test]
+    fn markdown_escapes_export_text() {
+        let out = render(&[sample::report()]);
+        assert!(out.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(!out.contains("<img"));
+        assert!(out.contains("data in \\| run it"));
+        assert!(out.contains("### 1. CRITICAL — Anyone on the internet can start this workflow"));
+        assert!(out.contains("| Slack | communication | yes | unknown | 2 |"));
+        insta::assert_snapshot!(out);
+    }
+}

@@ -1,0 +1,251 @@
+//! SARIF 2.1.0 for code-scanning dashboards: every rule with its help text,
+//! every finding as a result with a stable partial fingerprint.
+
+use serde_json::{json, Value};
+
+use crate::report::{Finding, Report, Severity};
+use crate::rules::{Rule, RULES};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub fn render(reports: &[Report]) -> String {
+    let rules: Vec<Value> = RULES.iter().map(|r| rule(r)).collect();
+    let results: Vec<Value> = reports
+        .iter()
+        .flat_map(|r| r.findings.iter().map(move |f| result(r, f)))
+        .collect();
+    let version = reports
+        .first()
+        .map_or(env!("CARGO_PKG_VERSION").to_string(), |r| {
+            r.tool.version.clone()
+        });
+    let notifications: Vec<Value> = reports
+        .iter()
+        .flat_map(|r| {
+            r.notes.iter().map(|n| {
+                json!({
+                    "level": "note",
+                    "message": { "text": format!("{}: {}", n.file, n.message) },
+                })
+            })
+        })
+        .collect();
+    let mut invocation = json!({ "executionSuccessful": true });
+    if !notifications.is_empty() {
+        if let Some(obj) = invocation.as_object_mut() {
+            obj.insert(
+                "toolExecutionNotifications".into(),
+                Value::Array(notifications),
+            );
+        }
+    }
+    let doc = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "lcscan",
+                    "version": version,
+                    "semanticVersion": version,
+                    "rules": rules,
+                }
+            },
+            "invocations": [invocation],
+            "results": results,
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+fn level(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub code scanning's 0–10 `security-severity`.
+fn security_severity(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.0",
+    }
+}
+
+fn first_paragraph(doc: &str, heading: &str) -> String {
+    let Some((_, rest)) = doc.split_once(heading) else {
+        return String::new();
+    };
+    rest.trim_start()
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn rule(r: &Rule) -> Value {
+    json!({
+        "id": r.id,
+        "name": r.name,
+        "shortDescription": { "text": r.title },
+        "fullDescription": { "text": first_paragraph(r.doc, "## What it finds") },
+        "help": { "text": r.doc, "markdown": r.doc },
+        "defaultConfiguration": { "level": level(r.severity) },
+        "properties": {
+            "tags": ["security", r.owasp, r.owasp_lcnc, format!("external/cwe/cwe-{}", r.cwe)],
+            "security-severity": security_severity(r.severity),
+            "precision": "high",
+        }
+    })
+}
+
+/// The file the user has: for archive members, the archive itself.
+fn artifact(file: &str) -> (&str, Option<&str>) {
+    match file.split_once("!/") {
+        Some((outer, inner)) => (outer, Some(inner)),
+        None => (file, None),
+    }
+}
+
+/// A relative URI reference: path separators kept, everything else that is
+/// not unreserved percent-encoded.
+fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn result(report: &Report, f: &Finding) -> Value {
+    let (outer, inner) = artifact(&f.location.file);
+    let outer = if outer.is_empty() {
+        &report.file
+    } else {
+        outer
+    };
+    let mut text = format!("{} {} How to fix: {}", f.message, f.why, f.fix);
+    if let Some(ev) = &f.evidence {
+        text.push_str(&format!(" (seen: {ev})"));
+    }
+    let mut logical = vec![json!({
+        "name": f.component,
+        "kind": "module",
+    })];
+    if let Some(step) = &f.location.step {
+        logical.push(json!({
+            "name": step,
+            "fullyQualifiedName": format!("{}{}", inner.unwrap_or(""), f.location.path),
+            "kind": "member",
+        }));
+    }
+    let rule_index = RULES.iter().position(|r| r.id == f.rule_id);
+    let mut result = json!({
+        "ruleId": f.rule_id,
+        "level": level(f.severity),
+        "message": { "text": text },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(outer) },
+            },
+            "logicalLocations": logical,
+        }],
+        "partialFingerprints": { "lcscan/v1": f.fingerprint },
+        "properties": {
+            "severity": f.severity.as_str(),
+            "title": f.title,
+            "component": f.component,
+            "platform": f.platform.display_name(),
+            "fileInExport": inner,
+            "path": f.location.path,
+            "owasp": f.owasp,
+            "cwe": f.cwe,
+            "security-severity": security_severity(f.severity),
+        }
+    });
+    if let (Some(i), Some(obj)) = (rule_index, result.as_object_mut()) {
+        obj.insert("ruleIndex".into(), json!(i));
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::sample;
+
+    fn doc() -> Value {
+        serde_json::from_str(&render(&[sample::report()])).unwrap()
+    }
+
+    /// The properties SARIF 2.1.0 requires (sarif-schema-2.1.0.json `required`
+    /// lists) and the ones code-scanning services read.
+    #[test]
+    fn has_the_required_sarif_structure() {
+        let d = doc();
+        assert_eq!(d["version"], "2.1.0");
+        assert_eq!(d["$schema"], SCHEMA);
+        let run = &d["runs"][0];
+        assert_eq!(run["tool"]["driver"]["name"], "lcscan");
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), RULES.len());
+        for r in rules {
+            assert!(r["id"].is_string());
+            assert!(r["shortDescription"]["text"].is_string());
+            assert!(r["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("## How to fix"));
+        }
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), 2);
+        for res in results {
+            assert!(res["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("How to fix:"));
+            assert!(["error", "warning", "note", "none"].contains(&res["level"].as_str().unwrap()));
+            let loc = &res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+            assert_eq!(loc, "flows.zip");
+            assert_eq!(res["partialFingerprints"]["lcscan/v1"], "0123456789abcdef");
+            assert_eq!(res["properties"]["fileInExport"], "wf/main.json");
+        }
+        assert_eq!(results[0]["level"], "error");
+        assert_eq!(results[1]["level"], "note");
+        assert_eq!(
+            run["invocations"][0]["toolExecutionNotifications"][0]["level"],
+            "note"
+        );
+    }
+
+    #[test]
+    fn rule_index_points_at_the_rule() {
+        let d = doc();
+        let run = &d["runs"][0];
+        for res in run["results"].as_array().unwrap() {
+            if let Some(i) = res["ruleIndex"].as_u64() {
+                assert_eq!(
+                    run["tool"]["driver"]["rules"][i as usize]["id"],
+                    res["ruleId"]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn uris_are_encoded() {
+        assert_eq!(uri("my flows\\a b#.zip"), "my%20flows/a%20b%23.zip");
+    }
+}
