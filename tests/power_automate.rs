@@ -100,12 +100,9 @@ fn bare_definition_with_public_http_trigger() {
     assert_eq!(t.audience, Audience::AnyoneWithLink);
     assert!(t.responds_with_data);
     assert_eq!(t.location.path, "/triggers/manual");
-    // The default key `manual` shows the trigger's title, as the designer does.
-    assert_eq!(t.name, "When a HTTP request is received");
-    assert_eq!(
-        t.location.step.as_deref(),
-        Some("When a HTTP request is received")
-    );
+    // Step names are the keys as the designer shows them (rules add the trigger's title).
+    assert_eq!(t.name, "manual");
+    assert_eq!(t.location.step.as_deref(), Some("manual"));
 
     // HTTP action: literal key header kept with its header name.
     let http = app.step("Call_partner_API").expect("http step");

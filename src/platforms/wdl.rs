@@ -57,9 +57,7 @@ pub fn read_definition(app: &mut App, definition: &Json, loc: &Location) {
             if !trigger.is_object() {
                 continue;
             }
-            let step_loc = triggers_loc
-                .child(key)
-                .with_step(trigger_display_name(key, trigger));
+            let step_loc = triggers_loc.child(key).with_step(display_name(key));
             read_trigger(app, key, trigger, &step_loc);
             trigger_ids.push(key.clone());
         }
@@ -80,28 +78,6 @@ pub fn read_definition(app: &mut App, definition: &Json, loc: &Location) {
 /// What the designer shows for an action key.
 pub fn display_name(key: &str) -> String {
     key.replace('_', " ")
-}
-
-/// What the designer shows for a trigger: the key, except that the default
-/// key `manual` shows the trigger's own title.
-pub fn trigger_display_name(key: &str, trigger: &Json) -> String {
-    if key != "manual" {
-        return display_name(key);
-    }
-    let ty = str_at(trigger, "type").unwrap_or_default();
-    if !ty.eq_ignore_ascii_case("Request") {
-        return display_name(key);
-    }
-    let kind = str_at(trigger, "kind").unwrap_or_default();
-    match kind.to_ascii_lowercase().as_str() {
-        "" | "http" => "When a HTTP request is received",
-        "button" => "Manually trigger a flow",
-        "powerapp" | "powerappv2" => "When Power Apps calls a flow",
-        "apiconnection" => "For a selected item",
-        "skills" | "virtualagent" => "When Copilot Studio calls a flow",
-        _ => key,
-    }
-    .to_string()
 }
 
 /// Whether a WDL string is fixed text, an expression or text with expressions inside.
@@ -210,7 +186,6 @@ fn read_trigger(app: &mut App, key: &str, trigger: &Json, loc: &Location) {
     let (trigger_kind, audience, auth) = classify_trigger(ty, kind, trigger);
     let mut step = base_step(key, ty, kind, trigger, loc);
     step.kind = StepKind::Trigger;
-    step.name = trigger_display_name(key, trigger);
     if let Some(inputs) = inputs {
         read_connector(&mut step, inputs);
         if is_http_type(ty) {
