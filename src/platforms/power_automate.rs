@@ -18,9 +18,10 @@
 //! `source`/`runtimeSource` `Embedded` = [`ConnectionIdentity::Maker`],
 //! `Invoker` = [`ConnectionIdentity::Invoker`].
 //!
-//! Package plumbing dropped on its own (the package `manifest.json`,
-//! `apisMap.json`, `connectionsMap.json`, a solution's `.json.data.xml`) is
-//! claimed and answered with a note saying which file to drop instead.
+//! Package plumbing (the package `manifest.json`, `apisMap.json`,
+//! `connectionsMap.json`, custom connector `apiDefinition.swagger.json`, a
+//! solution's `.json.data.xml`) is claimed so it is not reported as unknown;
+//! dropped on its own it is answered with a note saying which file to drop instead.
 
 use std::collections::HashMap;
 
@@ -96,6 +97,13 @@ fn side_file_kind(entry: &Entry) -> Option<&'static str> {
         });
         if is_map && (in_flow_folder || map_shape) {
             return Some("the connection map of a Power Automate export package");
+        }
+        let in_apis_folder = entry
+            .path
+            .to_ascii_lowercase()
+            .contains("microsoft.powerapps/apis/");
+        if in_apis_folder && name.ends_with(".swagger.json") {
+            return Some("a custom connector's definition in a Power Automate export package");
         }
         return None;
     }
