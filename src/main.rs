@@ -1,5 +1,343 @@
-//! The `lcscan` command line.
+//! The `lcscan` command line: scan exports, list and explain rules.
+//!
+//! Exit codes: 0 no finding at or above `--fail-on`; 1 at least one; 2 usage
+//! error, bad policy, or a file that could not be scanned.
 
-fn main() {
-    println!("lcscan {}", env!("CARGO_PKG_VERSION"));
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
+
+use lcscan::render::{self, Format};
+use lcscan::rules::RULES;
+use lcscan::{Policy, Report, ScanError, Severity};
+
+#[derive(Parser)]
+#[command(
+    name = "lcscan",
+    version,
+    about = "Checks low-code / no-code app exports (n8n, Power Automate, Salesforce Flow, …) for risky settings, hard-coded secrets and sensitive data",
+    after_help = "Exit codes: 0 = nothing at or above --fail-on, 1 = findings at or above it, 2 = usage error or a file that could not be scanned."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan export files and folders (folders are searched recursively).
+    Scan(ScanArgs),
+    /// List every rule: id, name, severity, title.
+    Rules,
+    /// Print one rule's documentation (by id like LC001 or name).
+    Rule { id: String },
+    /// List the export formats lcscan reads.
+    Formats,
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Files or folders to scan.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, short, default_value = "text")]
+    format: Format,
+    /// Write the report to this file instead of the terminal.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value = "high")]
+    fail_on: FailOn,
+    /// Organisation policy (TOML or JSON): rules, severities, connectors, limits.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Files scanned at once (default: one per CPU).
+    #[arg(long, short)]
+    jobs: Option<usize>,
+    /// Colour in text output: auto (when printing to a terminal), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Rules => print_rules().map(|()| ExitCode::SUCCESS),
+        Command::Rule { id } => print_rule(&id),
+        Command::Formats => {
+            println!("lcscan reads: {}.", lcscan::platforms::supported_formats());
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lcscan: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A file to scan and whether the user named it (named files must be
+/// exports; files found in folders are skipped quietly when they are not).
+struct Target {
+    path: PathBuf,
+    named: bool,
+}
+
+fn scan(args: ScanArgs) -> Result<ExitCode> {
+    let policy = match &args.policy {
+        Some(path) => load_policy(path)?,
+        None => Policy::default(),
+    };
+    let mut targets = Vec::new();
+    let mut failed = false;
+    for path in &args.paths {
+        if path.is_dir() {
+            collect(path, &mut targets);
+        } else if path.exists() {
+            targets.push(Target {
+                path: path.clone(),
+                named: true,
+            });
+        } else {
+            eprintln!("lcscan: {}: no such file or folder", path.display());
+            failed = true;
+        }
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .context("could not start worker threads")?;
+    let outcomes: Vec<(Target, Result<Report, String>)> = pool.install(|| {
+        targets
+            .into_par_iter()
+            .map(|t| {
+                let outcome = scan_file(&t.path, &policy);
+                (t, outcome)
+            })
+            .collect()
+    });
+
+    let mut reports = Vec::new();
+    for (target, outcome) in outcomes {
+        match outcome {
+            Ok(report) => reports.push(report),
+            Err(message) if !target.named && message.starts_with(SKIP_PREFIX) => {}
+            Err(message) => {
+                eprintln!(
+                    "lcscan: {}: {}",
+                    target.path.display(),
+                    message.trim_start_matches(SKIP_PREFIX)
+                );
+                failed = true;
+            }
+        }
+    }
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let text = match args.format {
+        Format::Text => render_text_many(&reports, color),
+        other => render::render_many(&reports, other),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("could not write {}", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`lcscan scan … | head`) is not an error worth reporting.
+            let _ = out.write_all(text.as_bytes());
+        }
+    }
+
+    if failed {
+        return Ok(ExitCode::from(2));
+    }
+    let worst = reports.iter().filter_map(Report::max_severity).max();
+    let over = match (args.fail_on.threshold(), worst) {
+        (Some(threshold), Some(worst)) => worst >= threshold,
+        _ => false,
+    };
+    Ok(if over {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn render_text_many(reports: &[Report], color: bool) -> String {
+    if reports.len() == 1 {
+        return reports
+            .first()
+            .map(|r| render::render_text(r, color))
+            .unwrap_or_default();
+    }
+    // Same as render_many(Text) but coloured when asked.
+    let mut out = String::new();
+    for r in reports {
+        out.push_str(&render::render_text(r, color));
+        out.push('\n');
+    }
+    let total: usize = reports.iter().map(|r| r.findings.len()).sum();
+    out.push_str(&format!(
+        "{} files scanned, {total} findings.\n",
+        reports.len()
+    ));
+    out
+}
+
+/// Marks "this is not an export" errors, which folder scans skip quietly.
+const SKIP_PREFIX: &str = "\u{1}skip:";
+
+fn scan_file(path: &Path, policy: &Policy) -> Result<Report, String> {
+    let limit = policy.limits.max_input_bytes;
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("could not read the file ({e})"))?
+        .len();
+    if size > limit {
+        // Refuse before reading a huge file into memory.
+        return Err(ScanError::TooLarge {
+            size_mb: size / (1024 * 1024),
+            limit_mb: limit / (1024 * 1024),
+        }
+        .to_string());
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("could not read the file ({e})"))?;
+    let name = path.to_string_lossy().replace('\\', "/");
+    let name = name.strip_prefix("./").unwrap_or(&name).to_string();
+    lcscan::scan(&bytes, &name, policy).map_err(|e| match e {
+        ScanError::UnknownFormat { .. } | ScanError::NotAnExport { .. } | ScanError::Empty => {
+            format!("{SKIP_PREFIX}{e}")
+        }
+        other => other.to_string(),
+    })
+}
+
+/// Walk a folder: every file, sorted, skipping hidden folders and build or
+/// dependency folders.
+fn collect(dir: &Path, out: &mut Vec<Target>) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        eprintln!("lcscan: {}: could not read the folder", dir.display());
+        return;
+    };
+    let mut entries: Vec<PathBuf> = read.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if path.is_dir() {
+            if name.starts_with('.') || matches!(name.as_str(), "node_modules" | "target") {
+                continue;
+            }
+            collect(&path, out);
+        } else if is_candidate(&name) {
+            out.push(Target { path, named: false });
+        }
+    }
+}
+
+/// File types an export can come as; others in a folder are not looked at.
+fn is_candidate(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".json", ".xml", ".zip", ".msapp", ".flow", ".yaml", ".yml"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+fn load_policy(path: &Path) -> Result<Policy> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("could not read the policy file {}", path.display()))?;
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let policy = if is_json {
+        Policy::from_json(&text)
+    } else {
+        Policy::from_toml(&text)
+    };
+    policy.with_context(|| format!("policy {}", path.display()))
+}
+
+fn print_rules() -> Result<()> {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{:<6} {:<40} {:<9} {:<10} {}\n",
+        "ID", "NAME", "SEVERITY", "OWASP", "TITLE"
+    ));
+    for r in RULES {
+        out.push_str(&format!(
+            "{:<6} {:<40} {:<9} {:<10} {}\n",
+            r.id,
+            r.name,
+            r.severity.as_str(),
+            r.owasp,
+            r.title
+        ));
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(())
+}
+
+fn print_rule(id: &str) -> Result<ExitCode> {
+    let Some(r) = lcscan::rules::find(id) else {
+        eprintln!("lcscan: no rule called '{id}'. `lcscan rules` lists them.");
+        return Ok(ExitCode::from(2));
+    };
+    println!("{} {}: {}", r.id, r.name, r.title);
+    println!(
+        "Default severity: {} · OWASP Citizen Development Top 10: {} (Low-Code/No-Code Top 10: {}) · CWE-{}\n",
+        r.severity.as_str(),
+        r.owasp,
+        r.owasp_lcnc,
+        r.cwe
+    );
+    println!("{}", r.doc.trim());
+    Ok(ExitCode::SUCCESS)
 }

@@ -43,8 +43,8 @@ pub fn render_text(report: &Report, color: bool) -> String {
         let _ = writeln!(out, "\nNo problems found.");
     }
     for (severity, findings) in by_severity(report) {
-        let _ = writeln!(out);
         for f in findings {
+            let _ = writeln!(out);
             let _ = writeln!(
                 out,
                 "{}  {}  {}",
