@@ -140,7 +140,9 @@ fn classify(entry: &Entry) -> Option<Doc> {
         "agentConnections",
         "apiManagementConnections",
     ];
-    if conn_keys.iter().any(|k| map.get(*k).is_some_and(Json::is_object))
+    if conn_keys
+        .iter()
+        .any(|k| map.get(*k).is_some_and(Json::is_object))
         && map.keys().all(|k| conn_keys.contains(&k.as_str()))
     {
         return Some(Doc::Connections);
@@ -381,7 +383,6 @@ fn parse_arm(entry: &Entry, json: &Json) -> Vec<App> {
         file,
         json,
         &Location::new(file, ""),
-        json,
         &mut apps,
         &mut template_values,
         &mut connections,
@@ -397,6 +398,7 @@ fn parse_arm(entry: &Entry, json: &Json) -> Vec<App> {
         ));
     }
     // Connections each workflow refers to get the resource's details.
+    let mut matched: Vec<String> = Vec::new();
     for app in &mut apps {
         for c in &mut app.connections {
             if let Some(res) = connections.iter().find(|r: &&Connection| {
@@ -409,13 +411,14 @@ fn parse_arm(entry: &Entry, json: &Json) -> Vec<App> {
                 if c.auth.is_none() {
                     c.auth = res.auth.clone();
                 }
+                matched.push(res.id.clone());
             }
         }
     }
     if let Some(first) = apps.first_mut() {
         first.values.extend(template_values);
         for c in connections {
-            if !first.connections.iter().any(|x| x.id == c.id) {
+            if !matched.contains(&c.id) && !first.connections.iter().any(|x| x.id == c.id) {
                 first.connections.push(c);
             }
         }
@@ -428,7 +431,6 @@ fn read_template(
     file: &str,
     template: &Json,
     loc: &Location,
-    root: &Json,
     apps: &mut Vec<App>,
     values: &mut Vec<Value>,
     connections: &mut Vec<Connection>,
@@ -446,16 +448,7 @@ fn read_template(
             read_connection_resource(resource, &rloc, template, values, connections);
         } else if let Some(inner) = nested_template(resource) {
             let iloc = rloc.child("properties").child("template");
-            read_template(
-                file,
-                inner,
-                &iloc,
-                root,
-                apps,
-                values,
-                connections,
-                depth + 1,
-            );
+            read_template(file, inner, &iloc, apps, values, connections, depth + 1);
         }
         // Logic Apps nested as child resources of another resource.
         if let Some(Json::Array(children)) = resource.get("resources") {
@@ -478,7 +471,9 @@ fn read_template_parameters(template: &Json, loc: &Location, values: &mut Vec<Va
         let Some(default) = param.get("defaultValue") else {
             continue;
         };
-        let ty = str_at(param, "type").unwrap_or_default().to_ascii_lowercase();
+        let ty = str_at(param, "type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let context = if ty.starts_with("secure") {
             ValueContext::PasswordField
         } else {
@@ -672,7 +667,11 @@ fn resolve_name(raw: &str, template: &Json) -> Option<String> {
     ] {
         if let Some(rest) = raw.split(func).nth(1) {
             let name = rest.split('\'').next().unwrap_or_default();
-            let simple = raw.trim().trim_start_matches('[').trim_end_matches(']').trim()
+            let simple = raw
+                .trim()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .trim()
                 == format!("{func}{name}')").as_str();
             let entry = template.get(section).and_then(|s| s.get(name));
             let literal = match field {
@@ -714,9 +713,13 @@ fn parse_workflow_resource(file: &str, resource: &Json, loc: &Location, template
     let ploc = loc.child("properties");
     if let Some(def) = props.and_then(|p| p.get("definition")) {
         wdl::read_definition(&mut app, def, &ploc.child("definition"));
-        fix_service_providers(&mut app, def, &ploc.child("definition"));
     }
-    read_workflow_parameters(&mut app, props.and_then(|p| p.get("parameters")), &ploc);
+    read_workflow_parameters(
+        &mut app,
+        props.and_then(|p| p.get("parameters")),
+        &ploc,
+        Some(template),
+    );
     if let Some(ac) = props.and_then(|p| p.get("accessControl")) {
         apply_access_control(&mut app, ac, &ploc.child("accessControl"));
     }
@@ -726,7 +729,12 @@ fn parse_workflow_resource(file: &str, resource: &Json, loc: &Location, template
 
 /// `properties.parameters`: `$connections.value.<key>` connections and the
 /// values given to the definition's parameters.
-fn read_workflow_parameters(app: &mut App, params: Option<&Json>, loc: &Location) {
+fn read_workflow_parameters(
+    app: &mut App,
+    params: Option<&Json>,
+    loc: &Location,
+    template: Option<&Json>,
+) {
     let Some(Json::Object(params)) = params else {
         return;
     };
@@ -738,7 +746,7 @@ fn read_workflow_parameters(app: &mut App, params: Option<&Json>, loc: &Location
             };
             let cloc = ploc.child(name).child("value");
             for (key, c) in conns {
-                read_connection_value(app, key, c, &cloc.child(key));
+                read_connection_value(app, key, c, &cloc.child(key), template);
             }
             continue;
         }
@@ -766,7 +774,13 @@ fn app_param_is_secure(_app: &App, name: &str) -> bool {
 }
 
 /// One `$connections` entry: `{connectionId, connectionName, id, connectionProperties}`.
-fn read_connection_value(app: &mut App, key: &str, c: &Json, loc: &Location) {
+fn read_connection_value(
+    app: &mut App,
+    key: &str,
+    c: &Json,
+    loc: &Location,
+    template: Option<&Json>,
+) {
     let connector = str_at(c, "id")
         .and_then(api_name)
         .unwrap_or_else(|| key.to_string());
@@ -774,7 +788,10 @@ fn read_connection_value(app: &mut App, key: &str, c: &Json, loc: &Location) {
         .filter(|n| !n.is_empty())
         .map(|n| {
             if is_arm_expression(n) {
-                arm_reference_name(n).unwrap_or_else(|| key.to_string())
+                template
+                    .and_then(|t| resolve_name(n, t))
+                    .or_else(|| arm_reference_name(n))
+                    .unwrap_or_else(|| key.to_string())
             } else {
                 n.to_string()
             }
@@ -921,11 +938,15 @@ fn parse_resource(entry: &Entry, json: &Json, pointer: &str) -> App {
     let def = json.pointer(pointer).unwrap_or(&Json::Null);
     let def_loc = Location::new(file, pointer);
     wdl::read_definition(&mut app, def, &def_loc);
-    fix_service_providers(&mut app, def, &def_loc);
     if pointer == "/definition" {
-        read_workflow_parameters(&mut app, json.get("parameters"), &base);
+        read_workflow_parameters(&mut app, json.get("parameters"), &base, None);
     } else {
-        read_workflow_parameters(&mut app, props.and_then(|p| p.get("parameters")), &base.child("properties"));
+        read_workflow_parameters(
+            &mut app,
+            props.and_then(|p| p.get("parameters")),
+            &base.child("properties"),
+            None,
+        );
         if let Some(Json::Object(refs)) = props.and_then(|p| p.get("connectionReferences")) {
             let rloc = base.child("properties").child("connectionReferences");
             for (key, r) in refs {
@@ -936,11 +957,15 @@ fn parse_resource(entry: &Entry, json: &Json, pointer: &str) -> App {
                     || r.clone(),
                     |api| serde_json::json!({ "id": api.get("id").cloned().unwrap_or(Json::Null) }),
                 );
-                read_connection_value(&mut app, key, &c, &rloc.child(key));
+                read_connection_value(&mut app, key, &c, &rloc.child(key), None);
             }
         }
         if let Some(ac) = props.and_then(|p| p.get("accessControl")) {
-            apply_access_control(&mut app, ac, &base.child("properties").child("accessControl"));
+            apply_access_control(
+                &mut app,
+                ac,
+                &base.child("properties").child("accessControl"),
+            );
         }
     }
     app.run_context = run_context(json.get("identity"), &app, &base);
@@ -956,7 +981,6 @@ fn parse_bare(entry: &Entry, json: &Json) -> App {
     let base = Location::new(file, "");
     let mut app = new_app(stem(entry.file_name()), &base);
     wdl::read_definition(&mut app, json, &base);
-    fix_service_providers(&mut app, json, &base);
     app
 }
 
@@ -1015,41 +1039,11 @@ fn parse_standard(entry: &Entry, json: &Json) -> App {
     let def = json.get("definition").unwrap_or(&Json::Null);
     let def_loc = base.child("definition");
     wdl::read_definition(&mut app, def, &def_loc);
-    fix_service_providers(&mut app, def, &def_loc);
     if let Some(kind) = str_at(json, "kind") {
         app.version = None;
         app.run_context.raw = format!("{kind} workflow");
     }
     app
-}
-
-/// Built-in (service provider) actions name their connection in
-/// `inputs.serviceProviderConfiguration`, which the WDL walker does not read.
-fn fix_service_providers(app: &mut App, def: &Json, def_loc: &Location) {
-    let prefix_len = def_loc.path.len();
-    for step in &mut app.steps {
-        if step.connection.is_some() {
-            continue;
-        }
-        let Some(rel) = step.location.path.get(prefix_len..) else {
-            continue;
-        };
-        let Some(node) = def.pointer(rel) else {
-            continue;
-        };
-        let Some(cfg) = node
-            .get("inputs")
-            .and_then(|i| i.get("serviceProviderConfiguration"))
-        else {
-            continue;
-        };
-        step.connection = str_at(cfg, "connectionName")
-            .filter(|n| !n.is_empty())
-            .map(str::to_string);
-        if let Some(sp) = str_at(cfg, "serviceProviderId").and_then(api_name) {
-            step.connector = Some(sp);
-        }
-    }
 }
 
 fn read_side_file(
@@ -1269,10 +1263,18 @@ fn read_connections_json(
                 if let Some(ty) = v.get("type").and_then(Json::as_str) {
                     msi |= ty.eq_ignore_ascii_case("ManagedServiceIdentity");
                 }
-                if v.as_str().is_some_and(|s| value_kind(s) == ValueKind::Literal) {
+                if v.as_str()
+                    .is_some_and(|s| value_kind(s) == ValueKind::Literal)
+                {
                     literal_keys.push(k.clone());
                 }
-                push_strings(values, v, k, &cloc.child("parameterValues").child(k), context);
+                push_strings(
+                    values,
+                    v,
+                    k,
+                    &cloc.child("parameterValues").child(k),
+                    context,
+                );
             }
         }
         let (identity, auth) = if msi {
@@ -1293,7 +1295,11 @@ fn read_connections_json(
             location: cloc,
         });
     }
-    for section_name in ["functionConnections", "agentConnections", "apiManagementConnections"] {
+    for section_name in [
+        "functionConnections",
+        "agentConnections",
+        "apiManagementConnections",
+    ] {
         let floc = base.child(section_name);
         for (key, c) in section(section_name) {
             let cloc = floc.child(key);
