@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the page into dist/, a self-contained static folder any static host
+# can serve: cargo (wasm32) → wasm-bindgen --target web → wasm-opt -Oz → copy
+# index.html and the www/ assets. Fast when nothing changed: each step is
+# skipped if its output is newer than its inputs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=dist
+profile=wasm-release
+wasm_in=target/wasm32-unknown-unknown/$profile/lcscan_www.wasm
+stamp=target/wasm32-unknown-unknown/$profile/.lcscan-www-bindgen
+
+say() { printf '  - %s\n' "$*"; }
+
+say "cargo build -p lcscan-www (wasm32, profile $profile)"
+cargo build -p lcscan-www --lib --target wasm32-unknown-unknown --profile "$profile" --quiet
+
+mkdir -p "$out"
+if [[ ! -f "$out/lcscan_www_bg.wasm" || ! -f "$stamp" || "$wasm_in" -nt "$stamp" ]]; then
+    say "wasm-bindgen --target web"
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    wasm-bindgen --target web --no-typescript --out-dir "$tmp" "$wasm_in"
+    if command -v wasm-opt >/dev/null; then
+        say "wasm-opt -Oz"
+        wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+            --enable-reference-types --enable-mutable-globals \
+            -o "$tmp/lcscan_www_bg.opt.wasm" "$tmp/lcscan_www_bg.wasm"
+        mv "$tmp/lcscan_www_bg.opt.wasm" "$tmp/lcscan_www_bg.wasm"
+    else
+        say "wasm-opt not found (scripts/setup.sh installs binaryen): shipping the unoptimised module"
+    fi
+    cp "$tmp/lcscan_www.js" "$tmp/lcscan_www_bg.wasm" "$out/"
+    touch "$stamp"
+fi
+
+# Static assets: the entry page, its script and style, the worker, samples
+# and the example headers file for static hosts.
+cp -u index.html "$out/index.html"
+for f in www/boot.js www/worker.js www/style.css www/_headers; do
+    [[ -f "$f" ]] && cp -u "$f" "$out/"
+done
+if [[ -d www/samples ]]; then
+    mkdir -p "$out/samples"
+    cp -u www/samples/* "$out/samples/"
+fi
+
+raw=$(wc -c <"$out/lcscan_www_bg.wasm")
+gz=$(gzip -9 -c "$out/lcscan_www_bg.wasm" | wc -c)
+js_gz=$(cat "$out/lcscan_www.js" "$out/boot.js" "$out/worker.js" 2>/dev/null | gzip -9 -c | wc -c)
+printf '  - dist/lcscan_www_bg.wasm: %s KB raw, %s KB gzip; JS %s KB gzip\n' \
+    $((raw / 1024)) $((gz / 1024)) $((js_gz / 1024))
+say "page built in $out/ (serve it with scripts/serve.sh)"
