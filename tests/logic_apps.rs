@@ -319,6 +319,8 @@ fn standard_project_zip() {
         .find(|f| f.location.file.ends_with("local.settings.json"))
         .unwrap_or_else(|| panic!("no LC002 on the storage key: {:#?}", r.findings));
     assert_eq!(key.location.path, "/Values/AzureWebJobsStorage");
+    // Only the storage key: settings about secrets are not secrets.
+    assert_eq!(lc002.len(), 1, "{lc002:#?}");
     assert!(!key
         .evidence
         .as_deref()
@@ -443,4 +445,18 @@ fn gallery_template_and_code_view() {
         Some("servicebus")
     );
     assert_eq!(app.triggers[0].kind, TriggerKind::Schedule);
+    assert_eq!(
+        c.location.path,
+        "/parameters/$connections/value/servicebus_1"
+    );
+
+    // `$connections` saved beside the definition.
+    let mut beside = code_view.clone();
+    let conns = beside["parameters"]["$connections"].take();
+    beside["$connections"] = conns;
+    beside.as_object_mut().unwrap().remove("parameters");
+    let app = one(&serde_json::to_vec(&beside).unwrap(), "run-once.json");
+    assert_eq!(app.platform, Platform::LogicApps);
+    let c = app.connection("servicebus_1").unwrap();
+    assert_eq!(c.location.path, "/$connections/value/servicebus_1");
 }

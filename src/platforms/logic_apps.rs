@@ -103,7 +103,11 @@ fn classify(entry: &Entry) -> Option<Doc> {
             .get("parameters")
             .and_then(|p| p.get("$connections"))
             .and_then(|c| c.get("value"))
-            .is_some();
+            .is_some()
+            || json
+                .get("$connections")
+                .and_then(|c| c.get("value"))
+                .is_some();
         if code_view || is_logic_apps_definition(def) {
             return Some(Doc::Workflow("/definition"));
         }
@@ -534,7 +538,7 @@ fn refine_context(context: ValueContext, key: &str, text: &str) -> ValueContext 
         return ValueContext::ConnectionString;
     }
     let k = key.to_ascii_lowercase();
-    if k.contains("connectionstring") {
+    if k.contains("connectionstring") && t.contains('=') {
         return ValueContext::ConnectionString;
     }
     if (t.starts_with("https://") || t.starts_with("http://")) && !t.contains(' ') {
@@ -613,7 +617,14 @@ fn read_connection_resource(
 }
 
 fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase().replace(['_', '-', ' '], "");
+    let k = key.to_ascii_lowercase().replace(['_', '-', ' ', '.'], "");
+    // Settings *about* a secret (`AzureWebJobsSecretStorageType`, `keyVaultUri`).
+    let about = [
+        "type", "name", "uri", "url", "endpoint", "id", "version", "provider", "mode",
+    ];
+    if about.iter().any(|w| k.ends_with(w)) {
+        return false;
+    }
     [
         "password",
         "secret",
@@ -717,7 +728,7 @@ fn parse_workflow_resource(file: &str, resource: &Json, loc: &Location, template
     read_workflow_parameters(
         &mut app,
         props.and_then(|p| p.get("parameters")),
-        &ploc,
+        &ploc.child("parameters"),
         Some(template),
     );
     if let Some(ac) = props.and_then(|p| p.get("accessControl")) {
@@ -738,7 +749,8 @@ fn read_workflow_parameters(
     let Some(Json::Object(params)) = params else {
         return;
     };
-    let ploc = loc.child("parameters");
+    // `loc` is where the parameters object itself sits.
+    let ploc = loc.clone();
     for (name, param) in params {
         if name == "$connections" {
             let Some(Json::Object(conns)) = param.get("value") else {
@@ -939,12 +951,22 @@ fn parse_resource(entry: &Entry, json: &Json, pointer: &str) -> App {
     let def_loc = Location::new(file, pointer);
     wdl::read_definition(&mut app, def, &def_loc);
     if pointer == "/definition" {
-        read_workflow_parameters(&mut app, json.get("parameters"), &base, None);
+        read_workflow_parameters(
+            &mut app,
+            json.get("parameters"),
+            &base.child("parameters"),
+            None,
+        );
+        if let Some(c) = json.get("$connections") {
+            // Some saved code views keep `$connections` beside the definition.
+            let wrapped = serde_json::json!({ "$connections": c });
+            read_workflow_parameters(&mut app, Some(&wrapped), &base, None);
+        }
     } else {
         read_workflow_parameters(
             &mut app,
             props.and_then(|p| p.get("parameters")),
-            &base.child("properties"),
+            &base.child("properties").child("parameters"),
             None,
         );
         if let Some(Json::Object(refs)) = props.and_then(|p| p.get("connectionReferences")) {
@@ -1120,7 +1142,7 @@ fn read_side_file(
                         continue;
                     };
                     let ty = str_at(p, "type").unwrap_or_default().to_ascii_lowercase();
-                    let context = if ty.starts_with("secure") || is_secret_key(name) {
+                    let context = if ty.starts_with("secure") {
                         ValueContext::PasswordField
                     } else {
                         ValueContext::Variable
@@ -1176,13 +1198,9 @@ fn push_local_settings(values: &mut Vec<Value>, v: &Json, loc: &Location) {
     let Json::Object(map) = v else {
         return;
     };
+    // The platform marks none of these as secret: the detector judges by key and value.
     for (key, value) in map {
-        let context = if is_secret_key(key) {
-            ValueContext::PasswordField
-        } else {
-            ValueContext::Variable
-        };
-        push_strings(values, value, key, &loc.child(key), context);
+        push_strings(values, value, key, &loc.child(key), ValueContext::Variable);
     }
 }
 
