@@ -1,0 +1,571 @@
+//! The page's components: drop zone, samples, summary, findings with
+//! filters, inventory, downloads. Text from the export is only ever put in
+//! text nodes (Yew escapes it), never in HTML.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::bridge::{self, Shared};
+use crate::state::{Action, FileResult, Outcome, State, Tab, SEVERITIES};
+use crate::view::{ViewFinding, ViewReport, DOWNLOADS};
+use crate::SAMPLES;
+
+/// Yew's store around the pure [`State`].
+#[derive(Default, PartialEq)]
+pub struct Store(pub State);
+
+impl Reducible for Store {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(Store(self.0.clone().reduce(action)))
+    }
+}
+
+/// On the main thread, a panic shows a message instead of a frozen page.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&JsValue::from_str(&info.to_string()));
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("panic"));
+        if let Some(el) = el {
+            el.set_text_content(Some(
+                "Something went wrong inside lcscan and the page stopped. Reload the page to try again. Nothing was uploaded.",
+            ));
+            let _ = el.remove_attribute("hidden");
+        }
+    }));
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let store = use_reducer(Store::default);
+    let bridge: Rc<RefCell<Option<Shared>>> = use_mut_ref(|| None);
+    {
+        let dispatcher = store.dispatcher();
+        let bridge = bridge.clone();
+        use_effect_with((), move |_| {
+            let dispatch: Rc<dyn Fn(Action)> = Rc::new(move |a| dispatcher.dispatch(a));
+            *bridge.borrow_mut() = Some(bridge::new(dispatch));
+            || ()
+        });
+    }
+    let send = {
+        let dispatcher = store.dispatcher();
+        let bridge = bridge.clone();
+        Callback::from(move |files: Vec<(String, Vec<u8>)>| {
+            if files.is_empty() {
+                return;
+            }
+            dispatcher.dispatch(Action::Queued(files.iter().map(|f| f.0.clone()).collect()));
+            if let Some(shared) = bridge.borrow().as_ref() {
+                bridge::enqueue(shared, files);
+            }
+        })
+    };
+    let state = &store.0;
+    let dispatch = {
+        let dispatcher = store.dispatcher();
+        Callback::from(move |a: Action| dispatcher.dispatch(a))
+    };
+    html! {
+        <>
+            <header class="top">
+                <h1>{ "lcscan" }</h1>
+                <p class="tagline">{ "Check a low-code app export for risky settings, written-in passwords and sensitive data. Your file is read inside this browser tab and is never uploaded." }</p>
+            </header>
+            <main>
+                <DropZone on_files={send.clone()} busy={state.busy()} />
+                <Samples on_files={send} busy={state.busy()} />
+                { progress_view(state) }
+                { crash_view(state) }
+                { errors_view(state) }
+                if state.reports().next().is_some() {
+                    <Results state={state.clone()} dispatch={dispatch} />
+                }
+            </main>
+            <footer class="foot">
+                <p>{ "Findings follow the OWASP Citizen Development Top 10. lcscan makes no network requests while scanning and stores nothing." }</p>
+            </footer>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FilesProps {
+    on_files: Callback<Vec<(String, Vec<u8>)>>,
+    busy: bool,
+}
+
+fn read_files(list: Option<web_sys::FileList>, on_files: Callback<Vec<(String, Vec<u8>)>>) {
+    let Some(list) = list else {
+        return;
+    };
+    let files: Vec<gloo::file::File> = gloo::file::FileList::from(list).iter().cloned().collect();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut read = Vec::new();
+        for f in files {
+            let name = f.name();
+            match gloo::file::futures::read_as_bytes(&f).await {
+                Ok(bytes) => read.push((name, bytes)),
+                // An unreadable file becomes an empty one, which the engine
+                // answers with its "file is empty" message.
+                Err(_) => read.push((name, Vec::new())),
+            }
+        }
+        on_files.emit(read);
+    });
+}
+
+#[function_component(DropZone)]
+fn drop_zone(props: &FilesProps) -> Html {
+    let input = use_node_ref();
+    let dragging = use_state(|| false);
+    let open_picker = {
+        let input = input.clone();
+        Callback::from(move |_| {
+            if let Some(el) = input.cast::<HtmlInputElement>() {
+                el.click();
+            }
+        })
+    };
+    let on_key = {
+        let open_picker = open_picker.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                open_picker.emit(());
+            }
+        })
+    };
+    let on_change = {
+        let on_files = props.on_files.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
+                return;
+            };
+            read_files(input.files(), on_files.clone());
+            // Choosing the same file again must scan it again.
+            input.set_value("");
+        })
+    };
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_e: DragEvent| dragging.set(false))
+    };
+    let on_drop = {
+        let on_files = props.on_files.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            read_files(e.data_transfer().and_then(|d| d.files()), on_files.clone());
+        })
+    };
+    let class = classes!("drop-zone", dragging.then_some("dragging"));
+    html! {
+        <section class="pick" aria-label="Choose an export to check">
+            <div id="drop-zone" class={class} role="button" tabindex="0"
+                aria-describedby="drop-help"
+                onclick={open_picker.reform(|_: MouseEvent| ())}
+                onkeydown={on_key}
+                ondragover={on_drag_over}
+                ondragleave={on_drag_leave}
+                ondrop={on_drop}>
+                <p class="drop-title">{ "Drop your app export here, or press to choose files" }</p>
+                <p id="drop-help" class="drop-help">{ "n8n workflow .json, Power Automate definition.json or export .zip, solution .zip, Salesforce .flow-meta.xml. Several files at once are fine." }</p>
+            </div>
+            <label class="visually-hidden" for="file-input">{ "Export files" }</label>
+            <input id="file-input" class="visually-hidden" type="file" multiple=true
+                ref={input} onchange={on_change} disabled={props.busy} />
+        </section>
+    }
+}
+
+#[function_component(Samples)]
+fn samples(props: &FilesProps) -> Html {
+    html! {
+        <section class="samples" aria-label="Sample exports">
+            <span>{ "No export at hand? Try a sample: " }</span>
+            { for SAMPLES.iter().map(|(name, bytes, label)| {
+                let on_files = props.on_files.clone();
+                let onclick = Callback::from(move |_| on_files.emit(vec![(name.to_string(), bytes.to_vec())]));
+                html! {
+                    <button type="button" class="sample-button" data-sample={*name}
+                        disabled={props.busy} {onclick}>{ *label }</button>
+                }
+            }) }
+        </section>
+    }
+}
+
+fn progress_view(state: &State) -> Html {
+    let Some(p) = &state.progress else {
+        return html! {};
+    };
+    let waiting = state.pending.len().saturating_sub(1);
+    html! {
+        <section id="progress" class="progress" aria-live="polite">
+            <label for="progress-bar">{ format!("{} — {}", p.label, p.file) }</label>
+            <progress id="progress-bar" max="100" value={p.percent.to_string()}>{ format!("{}%", p.percent) }</progress>
+            if waiting > 0 {
+                <span>{ format!("{waiting} more file(s) waiting") }</span>
+            }
+        </section>
+    }
+}
+
+fn crash_view(state: &State) -> Html {
+    match &state.crash {
+        Some(message) => html! { <p class="crash" role="alert">{ message.clone() }</p> },
+        None => html! {},
+    }
+}
+
+fn errors_view(state: &State) -> Html {
+    let errors: Vec<(&String, &String)> = state
+        .results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Error { message, .. } => Some((&r.name, message)),
+            Outcome::Report { .. } => None,
+        })
+        .collect();
+    if errors.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section id="error" class="errors" role="alert">
+            { for errors.into_iter().map(|(name, message)| html! {
+                <div class="file-error">
+                    <h2>{ format!("{name} could not be checked") }</h2>
+                    <p>{ message.clone() }</p>
+                </div>
+            }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ResultsProps {
+    state: State,
+    dispatch: Callback<Action>,
+}
+
+#[function_component(Results)]
+fn results(props: &ResultsProps) -> Html {
+    let state = &props.state;
+    let d = props.dispatch.clone();
+    let tab = |t: Tab, id: &'static str, label: &'static str| {
+        let d = d.clone();
+        let selected = state.tab == t;
+        html! {
+            <button type="button" role="tab" id={id} aria-selected={selected.to_string()}
+                tabindex={if selected { "0" } else { "-1" }}
+                class={classes!("tab", selected.then_some("selected"))}
+                onclick={
+                    let d = d.clone();
+                    Callback::from(move |_| d.emit(Action::SetTab(t)))
+                }
+                onkeydown={
+                    let d = d.clone();
+                    Callback::from(move |e: KeyboardEvent| {
+                        if e.key() == "ArrowRight" || e.key() == "ArrowLeft" {
+                            d.emit(Action::SetTab(if t == Tab::Findings { Tab::Inventory } else { Tab::Findings }));
+                        }
+                    })
+                }>{ label }</button>
+        }
+    };
+    html! {
+        <section class="results">
+            { for state.results.iter().filter_map(summary_view) }
+            <div role="tablist" aria-label="Results" class="tabs">
+                { tab(Tab::Findings, "tab-findings", "Findings") }
+                { tab(Tab::Inventory, "tab-inventory", "What the app uses") }
+            </div>
+            if state.tab == Tab::Findings {
+                <div role="tabpanel" aria-labelledby="tab-findings">
+                    { filters(state, &d) }
+                    { findings_view(state) }
+                </div>
+            } else {
+                <div role="tabpanel" id="inventory" aria-labelledby="tab-inventory">
+                    { for state.reports().map(inventory_view) }
+                </div>
+            }
+        </section>
+    }
+}
+
+fn summary_view(result: &FileResult) -> Option<Html> {
+    let Outcome::Report { report, downloads } = &result.outcome else {
+        return None;
+    };
+    let counts = &report.summary.counts;
+    let apps: Vec<&str> = report.components.iter().map(|c| c.name.as_str()).collect();
+    let platforms: Vec<String> = report
+        .components
+        .iter()
+        .map(|c| platform_name(&c.platform))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    Some(html! {
+        <section id="summary" class={classes!("summary", format!("grade-{}", report.summary.grade.to_ascii_lowercase()))} aria-label={format!("Summary for {}", report.file)}>
+            <div class="score">
+                <span id="risk-score" class="risk-score">{ report.summary.risk_score }</span>
+                <span class="of">{ "/100 risk" }</span>
+                <span id="grade" class="grade">{ format!("Grade {}", report.summary.grade) }</span>
+            </div>
+            <div class="facts">
+                <p class="file-name">{ report.file.clone() }</p>
+                <p>{ format!("{} · {}", platforms.join(", "), apps.join(", ")) }</p>
+                <ul class="counts">
+                    { for SEVERITIES.iter().map(|s| html! {
+                        <li class={classes!("count", *s)}>{ format!("{} {}", counts.get(*s).copied().unwrap_or(0), s) }</li>
+                    }) }
+                </ul>
+                if !report.notes.is_empty() {
+                    <details class="notes"><summary>{ format!("{} note(s) about files not read", report.notes.len()) }</summary>
+                        <ul>{ for report.notes.iter().map(|n| html! { <li>{ format!("{}: {}", n.file, n.message) }</li> }) }</ul>
+                    </details>
+                }
+            </div>
+            <div class="downloads" aria-label="Download the report">
+                { for DOWNLOADS.iter().map(|f| {
+                    let text = downloads.get(f.name()).cloned().unwrap_or_default();
+                    let file = format!("{}.lcscan.{}", report.file, f.extension());
+                    let mime = f.mime();
+                    let onclick = Callback::from(move |_| download(&file, &text, mime));
+                    html! { <button type="button" class="download" data-format={f.name()} {onclick}>{ format!("Download {}", label_of(f.name())) }</button> }
+                }) }
+            </div>
+        </section>
+    })
+}
+
+fn label_of(format: &str) -> &'static str {
+    match format {
+        "json" => "JSON",
+        "sarif" => "SARIF",
+        "markdown" => "Markdown",
+        "csv" => "CSV",
+        _ => "file",
+    }
+}
+
+fn platform_name(kebab: &str) -> String {
+    match kebab {
+        "n8n" => "n8n".into(),
+        "power-automate" => "Power Automate".into(),
+        "salesforce-flow" => "Salesforce Flow".into(),
+        "logic-apps" => "Azure Logic Apps".into(),
+        "power-apps" => "Power Apps".into(),
+        "power-platform-solution" => "Power Platform solution".into(),
+        other => other.replace('-', " "),
+    }
+}
+
+/// Make a file in the browser and offer it: no server involved.
+fn download(name: &str, text: &str, mime: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document
+        .create_element("a")
+        .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+fn filters(state: &State, d: &Callback<Action>) -> Html {
+    let on_severity = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+                d.emit(Action::SetSeverity(Some(s.value())));
+            }
+        })
+    };
+    let on_rule = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+                d.emit(Action::SetRule(Some(s.value())));
+            }
+        })
+    };
+    let on_search = {
+        let d = d.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(s) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                d.emit(Action::SetSearch(s.value()));
+            }
+        })
+    };
+    let counts = state.counts();
+    html! {
+        <div class="filters">
+            <label>{ "Severity " }
+                <select id="filter-severity" onchange={on_severity}>
+                    <option value="" selected={state.severity.is_none()}>{ "All" }</option>
+                    { for SEVERITIES.iter().map(|s| html! {
+                        <option value={*s} selected={state.severity.as_deref() == Some(*s)}>{ format!("{s} ({})", counts.get(s).copied().unwrap_or(0)) }</option>
+                    }) }
+                </select>
+            </label>
+            <label>{ "Problem " }
+                <select id="filter-rule" onchange={on_rule}>
+                    <option value="" selected={state.rule.is_none()}>{ "All" }</option>
+                    { for state.rules_present().into_iter().map(|(id, title)| {
+                        let selected = state.rule.as_deref() == Some(id.as_str());
+                        html! { <option value={id.clone()} {selected}>{ format!("{id} — {title}") }</option> }
+                    }) }
+                </select>
+            </label>
+            <label>{ "Search " }
+                <input id="search" type="search" value={state.search.clone()} oninput={on_search}
+                    placeholder="step, word, rule…" />
+            </label>
+        </div>
+    }
+}
+
+fn findings_view(state: &State) -> Html {
+    let visible = state.visible();
+    if visible.is_empty() {
+        let any = state.reports().any(|r| !r.findings.is_empty());
+        return html! {
+            <p id="no-findings" class="empty">{
+                if any { "No finding matches these filters." } else { "No problems found. Have the app reviewed anyway before it goes live: lcscan checks common risks, not everything." }
+            }</p>
+        };
+    }
+    let multi_file = state.reports().count() > 1;
+    let mut groups: BTreeMap<usize, Vec<(&str, &ViewFinding)>> = BTreeMap::new();
+    for (file, f) in visible {
+        let rank = SEVERITIES.iter().position(|s| *s == f.severity).unwrap_or(SEVERITIES.len());
+        groups.entry(rank).or_default().push((file, f));
+    }
+    html! {
+        <div id="findings">
+            { for groups.into_iter().map(|(rank, items)| {
+                let sev = SEVERITIES.get(rank).copied().unwrap_or("other");
+                html! {
+                    <section class={classes!("group", sev)} aria-label={format!("{sev} findings")}>
+                        <h2>{ format!("{} ({})", heading(sev), items.len()) }</h2>
+                        { for items.into_iter().map(|(file, f)| finding_card(file, f, multi_file)) }
+                    </section>
+                }
+            }) }
+        </div>
+    }
+}
+
+fn heading(sev: &str) -> &'static str {
+    match sev {
+        "critical" => "Critical",
+        "high" => "High",
+        "medium" => "Medium",
+        "low" => "Low",
+        "info" => "For information",
+        _ => "Other",
+    }
+}
+
+fn finding_card(file: &str, f: &ViewFinding, multi_file: bool) -> Html {
+    let step = f.location.step.clone();
+    html! {
+        <article class={classes!("finding", f.severity.clone())} data-rule={f.rule_id.clone()} data-severity={f.severity.clone()}>
+            <header>
+                <span class="badge">{ f.severity.clone() }</span>
+                <h3 class="finding-title">{ f.title.clone() }</h3>
+                <span class="finding-owasp" title="OWASP Citizen Development Top 10">{ format!("{} · {}", f.owasp, f.rule_id) }</span>
+            </header>
+            <p class="finding-step">{
+                match step {
+                    Some(s) => format!("In {} › {}", f.component, s),
+                    None => format!("In {}", f.component),
+                }
+            }</p>
+            <p class="finding-message">{ f.message.clone() }</p>
+            <dl>
+                <dt>{ "Why it matters" }</dt><dd class="finding-why">{ f.why.clone() }</dd>
+                <dt>{ "How to fix it" }</dt><dd class="finding-fix">{ f.fix.clone() }</dd>
+                if let Some(ev) = &f.evidence {
+                    <dt>{ "What we saw (hidden)" }</dt><dd><code class="finding-evidence">{ ev.clone() }</code></dd>
+                }
+            </dl>
+            <p class="finding-where">{
+                if multi_file { format!("{file}: {} at {}", f.location.file, f.location.path) }
+                else { format!("{} at {}", f.location.file, f.location.path) }
+            }</p>
+        </article>
+    }
+}
+
+fn inventory_view(report: &ViewReport) -> Html {
+    let inv = &report.inventory;
+    let table = |title: &str, head: &[&str], rows: Vec<Vec<String>>| -> Html {
+        if rows.is_empty() {
+            return html! {};
+        }
+        html! {
+            <>
+                <h3>{ title.to_string() }</h3>
+                <table class="inventory-table">
+                    <thead><tr>{ for head.iter().map(|h| html! { <th scope="col">{ h.to_string() }</th> }) }</tr></thead>
+                    <tbody>{ for rows.into_iter().map(|row| html! {
+                        <tr>{ for row.into_iter().map(|c| html! { <td>{ c }</td> }) }</tr>
+                    }) }</tbody>
+                </table>
+            </>
+        }
+    };
+    html! {
+        <section class="inventory" aria-label={format!("What {} uses", report.file)}>
+            <h2>{ report.file.clone() }</h2>
+            { table("Connectors", &["Connector", "Category", "Leaves the organisation", "Status", "Steps"],
+                inv.connectors.iter().map(|c| vec![c.name.clone(), c.category.clone(),
+                    if c.external { "yes".into() } else { "no".into() }, c.status.clone(), c.uses.to_string()]).collect()) }
+            { table("Triggers: who can start it", &["Trigger", "Kind", "Who can start it", "Sign-in"],
+                inv.triggers.iter().map(|t| vec![t.name.clone(), t.kind.clone(), t.who_can_call.clone(), t.auth.clone()]).collect()) }
+            { table("Connections", &["Connection", "Connector", "Runs as"],
+                inv.connections.iter().map(|c| vec![c.name.clone(), c.connector.clone(), c.identity.clone()]).collect()) }
+            { table("Credentials", &["Credential", "Type", "Stored"],
+                inv.credentials.iter().map(|c| vec![c.name.clone(), c.credential_type.clone(), c.storage.clone()]).collect()) }
+            { table("Sensitive data fields", &["Field", "Kind of data", "Uses"],
+                inv.sensitive_fields.iter().map(|f| vec![f.name.clone(), f.label.clone(), f.uses.to_string()]).collect()) }
+            { table("Addresses it calls", &["Address", "Host"],
+                inv.endpoints.iter().map(|e| vec![e.url.clone(), e.host.clone().unwrap_or_default()]).collect()) }
+        </section>
+    }
+}

@@ -1,0 +1,298 @@
+//! The page's state and every change to it, as a pure reducer (tested
+//! natively, no browser needed).
+
+use std::collections::BTreeMap;
+
+use crate::view::{ViewFinding, ViewReport};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Findings,
+    Inventory,
+}
+
+/// The result for one dropped file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Report {
+        report: Box<ViewReport>,
+        /// Format name → file contents, for the download buttons.
+        downloads: BTreeMap<String, String>,
+    },
+    Error {
+        code: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileResult {
+    pub name: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Progress {
+    pub file: String,
+    pub percent: u8,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct State {
+    /// Files sent to the scanner and not answered yet, in order.
+    pub pending: Vec<String>,
+    pub progress: Option<Progress>,
+    pub results: Vec<FileResult>,
+    pub tab: Tab,
+    /// Only this severity ("high"), or all.
+    pub severity: Option<String>,
+    /// Only this rule id ("LC001"), or all.
+    pub rule: Option<String>,
+    pub search: String,
+    /// The scanner stopped unexpectedly; shown until the next scan.
+    pub crash: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// New files were chosen: earlier results are replaced.
+    Queued(Vec<String>),
+    Progress { file: String, percent: u8, label: String },
+    Finished(FileResult),
+    /// The scanner crashed on the file it was working on.
+    Crashed(String),
+    SetTab(Tab),
+    SetSeverity(Option<String>),
+    SetRule(Option<String>),
+    SetSearch(String),
+}
+
+pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
+
+impl State {
+    pub fn reduce(mut self, action: Action) -> State {
+        match action {
+            Action::Queued(files) => {
+                self.results.clear();
+                self.crash = None;
+                self.severity = None;
+                self.rule = None;
+                self.search.clear();
+                self.progress = files.first().map(|f| Progress {
+                    file: f.clone(),
+                    percent: 0,
+                    label: "Waiting".into(),
+                });
+                self.pending = files;
+            }
+            Action::Progress {
+                file,
+                percent,
+                label,
+            } => {
+                self.progress = Some(Progress {
+                    file,
+                    percent: percent.min(100),
+                    label,
+                });
+            }
+            Action::Finished(result) => {
+                if let Some(i) = self.pending.iter().position(|p| *p == result.name) {
+                    self.pending.remove(i);
+                }
+                self.results.push(result);
+                self.progress = self.pending.first().map(|f| Progress {
+                    file: f.clone(),
+                    percent: 0,
+                    label: "Waiting".into(),
+                });
+            }
+            Action::Crashed(message) => {
+                // The file being scanned failed; the others are sent again by the page.
+                if !self.pending.is_empty() {
+                    let name = self.pending.remove(0);
+                    self.results.push(FileResult {
+                        name,
+                        outcome: Outcome::Error {
+                            code: "internal".into(),
+                            message: message.clone(),
+                        },
+                    });
+                }
+                self.crash = Some(message);
+                self.progress = None;
+            }
+            Action::SetTab(tab) => self.tab = tab,
+            Action::SetSeverity(s) => self.severity = s.filter(|s| !s.is_empty()),
+            Action::SetRule(r) => self.rule = r.filter(|r| !r.is_empty()),
+            Action::SetSearch(s) => self.search = s,
+        }
+        self
+    }
+
+    pub fn busy(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    pub fn reports(&self) -> impl Iterator<Item = &ViewReport> {
+        self.results.iter().filter_map(|r| match &r.outcome {
+            Outcome::Report { report, .. } => Some(report.as_ref()),
+            Outcome::Error { .. } => None,
+        })
+    }
+
+    /// Findings that pass the filters and the search, with their file.
+    pub fn visible(&self) -> Vec<(&str, &ViewFinding)> {
+        let needle = self.search.trim().to_lowercase();
+        self.reports()
+            .flat_map(|r| r.findings.iter().map(move |f| (r.file.as_str(), f)))
+            .filter(|(_, f)| self.severity.as_ref().is_none_or(|s| &f.severity == s))
+            .filter(|(_, f)| self.rule.as_ref().is_none_or(|r| &f.rule_id == r))
+            .filter(|(_, f)| needle.is_empty() || matches_search(f, &needle))
+            .collect()
+    }
+
+    /// Rule ids present in the results, with titles, for the rule filter.
+    pub fn rules_present(&self) -> Vec<(String, String)> {
+        let mut rules: BTreeMap<String, String> = BTreeMap::new();
+        for r in self.reports() {
+            for f in &r.findings {
+                rules.entry(f.rule_id.clone()).or_insert(f.title.clone());
+            }
+        }
+        rules.into_iter().collect()
+    }
+
+    /// Findings per severity over all reports (before filters).
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for sev in SEVERITIES {
+            let n = self
+                .reports()
+                .flat_map(|r| r.findings.iter())
+                .filter(|f| f.severity == sev)
+                .count();
+            counts.insert(sev, n);
+        }
+        counts
+    }
+}
+
+fn matches_search(f: &ViewFinding, needle: &str) -> bool {
+    [
+        &f.title,
+        &f.message,
+        &f.why,
+        &f.fix,
+        &f.rule_id,
+        &f.rule_name,
+        &f.component,
+    ]
+    .iter()
+    .any(|t| t.to_lowercase().contains(needle))
+        || f
+            .location
+            .step
+            .as_ref()
+            .is_some_and(|s| s.to_lowercase().contains(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, sev: &str, step: &str) -> ViewFinding {
+        ViewFinding {
+            rule_id: rule.into(),
+            severity: sev.into(),
+            title: format!("title {rule}"),
+            message: format!("The node '{step}' does something"),
+            location: crate::view::ViewLocation {
+                step: Some(step.into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn done(name: &str, findings: Vec<ViewFinding>) -> Action {
+        Action::Finished(FileResult {
+            name: name.into(),
+            outcome: Outcome::Report {
+                report: Box::new(ViewReport {
+                    file: name.into(),
+                    findings,
+                    ..Default::default()
+                }),
+                downloads: BTreeMap::new(),
+            },
+        })
+    }
+
+    #[test]
+    fn queue_progress_and_results() {
+        let s = State::default().reduce(Action::Queued(vec!["a.json".into(), "b.zip".into()]));
+        assert!(s.busy());
+        assert_eq!(s.progress.as_ref().unwrap().file, "a.json");
+        let s = s.reduce(Action::Progress {
+            file: "a.json".into(),
+            percent: 160,
+            label: "Checking".into(),
+        });
+        assert_eq!(s.progress.as_ref().unwrap().percent, 100);
+        let s = s.reduce(done("a.json", vec![finding("LC001", "critical", "Webhook")]));
+        assert_eq!(s.progress.as_ref().unwrap().file, "b.zip");
+        let s = s.reduce(Action::Finished(FileResult {
+            name: "b.zip".into(),
+            outcome: Outcome::Error {
+                code: "broken-zip".into(),
+                message: "damaged".into(),
+            },
+        }));
+        assert!(!s.busy());
+        assert!(s.progress.is_none());
+        assert_eq!(s.results.len(), 2);
+        assert_eq!(s.reports().count(), 1);
+        // A new drop replaces the results.
+        let s = s.reduce(Action::Queued(vec!["c.json".into()]));
+        assert!(s.results.is_empty());
+    }
+
+    #[test]
+    fn filters_and_search_combine() {
+        let s = State::default()
+            .reduce(Action::Queued(vec!["a".into()]))
+            .reduce(done(
+                "a",
+                vec![
+                    finding("LC001", "critical", "Webhook"),
+                    finding("LC002", "high", "Send to Slack"),
+                    finding("LC002", "high", "Create lead"),
+                ],
+            ));
+        assert_eq!(s.visible().len(), 3);
+        let s = s.reduce(Action::SetSeverity(Some("high".into())));
+        assert_eq!(s.visible().len(), 2);
+        let s = s.reduce(Action::SetSearch("slack".into()));
+        assert_eq!(s.visible().len(), 1);
+        let s = s
+            .reduce(Action::SetSearch(String::new()))
+            .reduce(Action::SetSeverity(Some(String::new())))
+            .reduce(Action::SetRule(Some("LC001".into())));
+        assert_eq!(s.visible().len(), 1);
+        assert_eq!(s.rules_present().len(), 2);
+        assert_eq!(s.counts()["high"], 2);
+    }
+
+    #[test]
+    fn a_crash_fails_the_current_file_only() {
+        let s = State::default()
+            .reduce(Action::Queued(vec!["a".into(), "b".into()]))
+            .reduce(Action::Crashed("internal error".into()));
+        assert_eq!(s.results.len(), 1);
+        assert_eq!(s.pending, vec!["b".to_string()]);
+        assert!(s.crash.is_some());
+    }
+}
