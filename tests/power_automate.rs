@@ -445,6 +445,7 @@ fn solution_zip_names_flows_from_customizations() {
         .collect();
     assert_eq!(flows.len(), 1);
     assert_eq!(flows[0].name, "Notify team of new orders (solution)");
+    assert_eq!(flows[0].active, Some(true));
     // The connection reference's display name comes from customizations.xml.
     assert_eq!(
         flows[0]

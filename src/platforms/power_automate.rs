@@ -176,7 +176,8 @@ fn parse_flow(
             .map(str::to_string),
         active: props
             .and_then(|p| str_at(p, "state"))
-            .map(|s| s.eq_ignore_ascii_case("Started")),
+            .map(|s| s.eq_ignore_ascii_case("Started"))
+            .or_else(|| solution.flow_active(entry)),
         location: base.clone(),
         ..App::default()
     };
@@ -246,6 +247,8 @@ fn package_flow_name(bundle: &Bundle, entry: &Entry) -> Option<String> {
 struct SolutionInfo {
     /// Lower-case flow file name → display name.
     flow_names: HashMap<String, String>,
+    /// Lower-case flow file name → turned on (`<StateCode>1`).
+    flow_states: HashMap<String, bool>,
     /// Connection reference logical name → display name.
     reference_names: HashMap<String, String>,
 }
@@ -272,6 +275,11 @@ impl SolutionInfo {
                     let json_file = child_text(node, "JsonFileName");
                     let file = json_file.rsplit(['/', '\\']).next().unwrap_or_default();
                     let name = node.attribute("Name").unwrap_or_default().trim();
+                    let state = child_text(node, "StateCode").trim();
+                    if !file.is_empty() && !state.is_empty() {
+                        info.flow_states
+                            .insert(file.to_ascii_lowercase(), state == "1");
+                    }
                     if !file.is_empty() && !name.is_empty() {
                         // The .data.xml next to the flow wins over customizations.xml.
                         let key = file.to_ascii_lowercase();
@@ -292,6 +300,12 @@ impl SolutionInfo {
             }
         }
         info
+    }
+
+    fn flow_active(&self, entry: &Entry) -> Option<bool> {
+        self.flow_states
+            .get(&entry.file_name().to_ascii_lowercase())
+            .copied()
     }
 
     fn flow_name(&self, entry: &Entry) -> Option<String> {
