@@ -9,6 +9,7 @@ use thiserror::Error;
 pub const SUPPORTED_FORMATS: &str = "n8n workflow exports (.json, one workflow or many), \
 Power Automate flows (definition.json, the exported package .zip, or flows inside a solution .zip), \
 Salesforce Flow metadata (.flow-meta.xml or .flow), \
+Node-RED flows (flows.json, exported flows, flows_cred.json), \
 and Azure Logic Apps (ARM templates, Logic Apps Standard workflow.json / project .zip, or a workflow definition)";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

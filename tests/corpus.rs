@@ -18,6 +18,7 @@ const PLATFORMS: &[&str] = &[
     "pp-solution",
     "salesforce-flow",
     "logic-apps",
+    "nodered",
 ];
 
 fn corpus_root() -> Option<PathBuf> {

@@ -4,6 +4,7 @@
 pub mod common;
 pub mod logic_apps;
 pub mod n8n;
+pub mod node_red;
 pub mod power_automate;
 pub mod salesforce;
 pub mod wdl;
@@ -32,6 +33,7 @@ pub static PARSERS: &[&Parser] = &[
     // Before Power Automate: claims only WDL documents with Logic Apps markers.
     &logic_apps::PARSER,
     &power_automate::PARSER,
+    &node_red::PARSER,
 ];
 
 /// Parse a bundle into apps, or say why nothing in it could be read.
