@@ -15,9 +15,13 @@ mod lc004_plain_http_endpoint;
 mod lc005_tls_verification_disabled;
 mod lc006_code_execution_step;
 mod lc007_sql_built_from_expressions;
+mod lc010_sensitive_data_field;
+mod lc012_sensitive_data_to_external_connector;
+mod lc014_sample_data_with_sensitive_values;
 mod lc016_subworkflow_callable_by_anyone;
 mod lc017_any_website_can_call_trigger;
 mod lc018_plaintext_credentials_in_export;
+mod lc019_unknown_or_blocked_connector;
 
 use crate::model::{App, Location, Platform};
 use crate::policy::Policy;
@@ -74,9 +78,13 @@ pub static RULES: &[&Rule] = &[
     &lc005_tls_verification_disabled::RULE,
     &lc006_code_execution_step::RULE,
     &lc007_sql_built_from_expressions::RULE,
+    &lc010_sensitive_data_field::RULE,
+    &lc012_sensitive_data_to_external_connector::RULE,
+    &lc014_sample_data_with_sensitive_values::RULE,
     &lc016_subworkflow_callable_by_anyone::RULE,
     &lc017_any_website_can_call_trigger::RULE,
     &lc018_plaintext_credentials_in_export::RULE,
+    &lc019_unknown_or_blocked_connector::RULE,
 ];
 
 /// A rule by id (`LC001`) or name (`public-trigger-without-auth`), case-insensitive.

@@ -1,0 +1,301 @@
+//! LC012 sensitive-data-to-external-connector: sensitive fields read by one
+//! step can reach a step that sends data outside the organisation.
+//!
+//! Sources are steps with classified fields; sinks are HTTP calls to a host
+//! that is neither private nor in the policy's `allowed_hosts`, and steps
+//! whose connector the catalog marks external (or does not know). One
+//! breadth-first search from all sources at once along the model's edges
+//! (each step visited once) keeps it linear in steps + edges.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::lc010_sensitive_data_field::{app_word, sensitive_fields_by_step, StepFields};
+use crate::detect::connectors;
+use crate::model::{App, Platform, Step};
+use crate::platforms::common::host_of;
+use crate::policy::Policy;
+use crate::report::Severity;
+use crate::rules::{step_ref, Context, Hit, Rule};
+
+pub static RULE: Rule = Rule {
+    id: "LC012",
+    name: "sensitive-data-to-external-connector",
+    title: "Sensitive data is sent to an outside service",
+    severity: Severity::High,
+    owasp: "CD-SEC-03",
+    owasp_lcnc: "LCNC-SEC-03",
+    cwe: 200,
+    doc: DOC,
+    check,
+};
+
+const DOC: &str = r#"## What it finds
+
+Personal or sensitive fields (e-mail addresses, card numbers, health data,
+passwords…) that a step reads and that can travel, step by step, to a step
+sending data outside your organisation: an HTTP call to an outside address,
+or a connector to an outside service (chat, e-mail, AI, social media, file
+sharing) or one lcscan does not know. Addresses listed in your policy's
+`allowed_hosts` and private addresses are not outside.
+
+## Why it matters
+
+Once data leaves for another service, your organisation no longer controls
+who reads it, how long it is kept or where it is stored. Sending customer
+or patient data to an unapproved service can breach privacy law (GDPR,
+HIPAA, PCI DSS) and contracts, even when the app works as intended.
+
+## How to fix
+
+**n8n** — remove the sensitive fields before the outside node with an
+*Edit Fields (Set)* node (turn off *Include Other Input Fields*), or send
+the data to an approved service instead.
+
+**Power Automate** — pass only the fields the outside action needs (use a
+*Select* action), or use an approved connector; ask your admin to put the
+connector in the *Business* group of a data policy.
+
+**Salesforce** — send only the fields the outside service needs, and call
+it through a Named Credential your admin has approved.
+
+## Example
+
+An n8n workflow whose *Postgres* node reads `email` and `iban` and whose
+next node, an *HTTP Request*, posts to `https://hooks.partner.example` is
+reported at the HTTP Request node. The same workflow posting to an address
+in `allowed_hosts` is not.
+"#;
+
+/// Why a step counts as sending data outside, or `None`.
+fn outside_target(step: &Step, policy: &Policy) -> Option<String> {
+    if step.disabled {
+        return None;
+    }
+    if let Some(http) = &step.http {
+        return match host_of(&http.url) {
+            Some(host) if is_internal_host(&host, policy) => None,
+            Some(host) => Some(format!("the outside address {host}")),
+            None if http.url_is_expression
+                || http.url.contains("{{")
+                || http.url.contains("@{") =>
+            {
+                Some("an address worked out when it runs".to_string())
+            }
+            None => None,
+        };
+    }
+    let id = step.connector.as_deref()?;
+    match connectors::lookup(id) {
+        Some(info) if info.external => Some(format!("the outside service {}", info.name)),
+        Some(_) => None,
+        None => Some(format!("the unknown connector {id}")),
+    }
+}
+
+pub(super) fn is_internal_host(host: &str, policy: &Policy) -> bool {
+    let host = host.trim_matches(['[', ']']);
+    if host == "localhost"
+        || host.ends_with(".localhost")
+        || host.ends_with(".local")
+        || host.ends_with(".internal")
+        || host == "::1"
+    {
+        return true;
+    }
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return match ip {
+            std::net::IpAddr::V4(v4) => v4.is_private() || v4.is_loopback() || v4.is_link_local(),
+            std::net::IpAddr::V6(v6) => v6.is_loopback(),
+        };
+    }
+    policy.allowed_hosts.iter().any(|allowed| {
+        let allowed = allowed.trim().to_ascii_lowercase();
+        match allowed.strip_prefix("*.") {
+            Some(suffix) => host.ends_with(&format!(".{suffix}")) || host == suffix,
+            None => host == allowed,
+        }
+    })
+}
+
+fn check(app: &App, ctx: &Context) -> Vec<Hit> {
+    let groups = sensitive_fields_by_step(app);
+    let by_step: HashMap<&str, &StepFields> = groups
+        .iter()
+        .filter_map(|g| g.step_id.map(|id| (id, g)))
+        .collect();
+    if by_step.is_empty() {
+        return Vec::new();
+    }
+    let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
+    for e in &app.edges {
+        next.entry(e.from.as_str()).or_default().push(e.to.as_str());
+    }
+    // step id -> the source step whose data reached it first.
+    let mut origin: HashMap<&str, &str> = HashMap::new();
+    let mut queue: VecDeque<&str> = VecDeque::new();
+    for g in &groups {
+        if let Some(id) = g.step_id {
+            if origin.insert(id, id).is_none() {
+                queue.push_back(id);
+            }
+        }
+    }
+    let mut order: Vec<&str> = Vec::new();
+    while let Some(id) = queue.pop_front() {
+        order.push(id);
+        let Some(from) = origin.get(id).copied() else {
+            continue;
+        };
+        if app.step(id).is_some_and(|s| s.disabled) {
+            continue;
+        }
+        for &to in next.get(id).map(Vec::as_slice).unwrap_or_default() {
+            if !origin.contains_key(to) {
+                origin.insert(to, from);
+                queue.push_back(to);
+            }
+        }
+    }
+    let mut hits = Vec::new();
+    for id in order {
+        let Some(step) = app.step(id) else {
+            continue;
+        };
+        let Some(target) = outside_target(step, ctx.policy) else {
+            continue;
+        };
+        let Some(source_id) = origin.get(id).copied() else {
+            continue;
+        };
+        let Some(fields) = by_step.get(source_id) else {
+            continue;
+        };
+        let source_name = app.step(source_id).map_or(source_id, |s| s.name.as_str());
+        let via = if source_id == id {
+            String::new()
+        } else {
+            format!(", read by {},", step_ref(app.platform, source_name))
+        };
+        hits.push(Hit {
+            location: step.location.clone().with_step(step.name.clone()),
+            message: format!(
+                "Sensitive data ({}){via} can reach {}, which sends it to {target}.",
+                fields.describe(5),
+                step_ref(app.platform, &step.name)
+            ),
+            why: format!(
+                "Once this {}'s data reaches {target}, your organisation no longer controls who reads it or how long it is kept.",
+                app_word(app.platform)
+            ),
+            fix: fix(app.platform),
+            evidence: step.http.as_ref().map(|h| h.url.clone()).filter(|u| !u.is_empty()),
+            severity: None,
+            key: step.id.clone(),
+        });
+    }
+    hits
+}
+
+fn fix(platform: Platform) -> String {
+    match platform {
+        Platform::N8n => "Remove the sensitive fields before this node with an Edit Fields (Set) node, or send the data to an approved service instead.".into(),
+        Platform::PowerAutomate | Platform::LogicApps => "Pass only the fields this action needs with a Select action, or use a connector your admin has approved.".into(),
+        Platform::SalesforceFlow => "Send only the fields the outside service needs, through a Named Credential your admin has approved.".into(),
+        _ => "Send only the fields the outside service needs, and only to a service your organisation has approved.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DataField, Edge, FieldClass, FieldUse, HttpCall, Location, StepKind};
+
+    fn step(id: &str, kind: StepKind) -> Step {
+        Step {
+            id: id.into(),
+            name: id.into(),
+            kind,
+            location: Location::new("wf.json", format!("/nodes/{id}")),
+            ..Step::default()
+        }
+    }
+
+    fn http(id: &str, url: &str) -> Step {
+        let mut s = step(id, StepKind::HttpRequest);
+        s.http = Some(HttpCall {
+            url: url.into(),
+            ..HttpCall::default()
+        });
+        s
+    }
+
+    fn app(url: &str) -> App {
+        App {
+            platform: Platform::N8n,
+            steps: vec![
+                step("Read customers", StepKind::Database),
+                step("Tidy", StepKind::Variable),
+                http("Post", url),
+            ],
+            edges: vec![
+                Edge {
+                    from: "Read customers".into(),
+                    to: "Tidy".into(),
+                    kind: "main".into(),
+                },
+                Edge {
+                    from: "Tidy".into(),
+                    to: "Post".into(),
+                    kind: "main".into(),
+                },
+                // A loop back must not make the search run forever.
+                Edge {
+                    from: "Post".into(),
+                    to: "Read customers".into(),
+                    kind: "main".into(),
+                },
+            ],
+            fields: vec![DataField {
+                name: "email".into(),
+                usage: FieldUse::Read,
+                step_id: Some("Read customers".into()),
+                classification: Some(FieldClass {
+                    category: "pii".into(),
+                    label: "e-mail address".into(),
+                }),
+                ..DataField::default()
+            }],
+            ..App::default()
+        }
+    }
+
+    fn run(app: &App, policy: &Policy) -> Vec<Hit> {
+        check(app, &Context { policy })
+    }
+
+    #[test]
+    fn data_reaching_an_outside_host_is_reported_at_the_sender() {
+        let hits = run(&app("https://hooks.partner.example/in"), &Policy::empty());
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].message,
+            "Sensitive data (e-mail address (email)), read by the node 'Read customers', can reach the node 'Post', which sends it to the outside address hooks.partner.example."
+        );
+        assert_eq!(hits[0].location.step.as_deref(), Some("Post"));
+    }
+
+    #[test]
+    fn allowed_and_private_hosts_are_fine() {
+        let mut policy = Policy::empty();
+        policy.allowed_hosts = vec!["*.partner.example".into()];
+        assert!(run(&app("https://hooks.partner.example/in"), &policy).is_empty());
+        assert!(run(&app("http://10.0.0.5/in"), &Policy::empty()).is_empty());
+    }
+
+    #[test]
+    fn unconnected_senders_are_fine() {
+        let mut a = app("https://hooks.partner.example/in");
+        a.edges.clear();
+        assert!(run(&a, &Policy::empty()).is_empty());
+    }
+}
