@@ -104,7 +104,15 @@ pub fn lookup(id: &str) -> Option<&'static ConnectorInfo> {
     }
     let last = id.trim().trim_end_matches('/').rsplit('/').next()?;
     if last.len() < id.trim().len() {
-        return find(last);
+        if let Some(found) = find(last) {
+            return Some(found);
+        }
+    }
+    // Logic Apps name managed connectors without Power Platform's `shared_`
+    // prefix (`/managedApis/sharepointonline` vs `shared_sharepointonline`).
+    let bare = last.to_ascii_lowercase();
+    if !bare.starts_with("shared_") && !bare.contains('.') && !bare.contains(':') {
+        return find(&format!("shared_{bare}"));
     }
     None
 }
@@ -117,6 +125,17 @@ pub fn all() -> &'static [ConnectorInfo] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logic_apps_managed_api_names_match_power_platform_ids() {
+        let c = lookup("/subscriptions/x/providers/Microsoft.Web/locations/westeurope/managedApis/sharepointonline");
+        assert_eq!(c.map(|c| c.id.as_str()), Some("shared_sharepointonline"));
+        assert_eq!(
+            lookup("azureblob").map(|c| c.id.as_str()),
+            Some("shared_azureblob")
+        );
+        assert!(lookup("no_such_thing_here").is_none());
+    }
 
     #[test]
     fn catalog_loads_with_unique_ids_and_allowed_values() {
