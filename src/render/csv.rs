@@ -74,6 +74,15 @@ mod tests {
     use crate::render::sample;
 
     #[test]
+    fn every_formula_start_is_neutralised() {
+        for risky in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(cell(risky).starts_with("\"'"), "{risky}");
+        }
+        assert_eq!(cell("Send to Slack"), "\"Send to Slack\"");
+        assert_eq!(cell("a\nb"), "\"a\nb\"", "newlines stay inside the quotes");
+    }
+
+    #[test]
     fn csv_quotes_and_neutralises_formulas() {
         let out = render(&[sample::report()]);
         let lines: Vec<&str> = out.split("\r\n").collect();
@@ -81,5 +90,6 @@ mod tests {
         assert_eq!(lines.len(), 4, "header, two rows, trailing empty");
         assert!(lines[2].contains("\"'=HYPERLINK(\"\"http://evil\"\")\""));
         assert!(lines[2].contains("\"The node '=cmd' has a key, \"\"quoted\"\", with a comma.\""));
+        insta::assert_snapshot!(out);
     }
 }

@@ -7,6 +7,7 @@
 
 mod csv;
 mod html;
+mod json;
 mod markdown;
 mod sarif;
 mod text;
@@ -16,7 +17,7 @@ use std::str::FromStr;
 
 use crate::report::{Finding, Report, Severity};
 
-pub use text::render_text;
+pub use text::{render_many as render_text_many, render_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -117,7 +118,7 @@ pub fn render(report: &Report, format: Format) -> String {
 pub fn render_many(reports: &[Report], format: Format) -> String {
     match format {
         Format::Text => text::render_many(reports, false),
-        Format::Json => json_many(reports),
+        Format::Json => json::render_many(reports),
         Format::Sarif => sarif::render(reports),
         Format::Markdown => markdown::render(reports),
         Format::Html => html::render(reports),
@@ -127,19 +128,7 @@ pub fn render_many(reports: &[Report], format: Format) -> String {
 
 /// Deterministic pretty JSON of one report.
 pub fn json(report: &Report) -> String {
-    pretty(report)
-}
-
-fn json_many(reports: &[Report]) -> String {
-    match reports {
-        [one] => pretty(one),
-        many => pretty(&many),
-    }
-}
-
-fn pretty<T: serde::Serialize>(value: &T) -> String {
-    // Serialising our own plain structs cannot fail; keep a valid JSON answer anyway.
-    serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into()) + "\n"
+    json::render(report)
 }
 
 /// "Send to Slack" › "the node 'x'" style "where" for one finding: component,

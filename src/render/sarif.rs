@@ -10,9 +10,11 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn render(reports: &[Report]) -> String {
     let rules: Vec<Value> = RULES.iter().map(|r| rule(r)).collect();
+    let mut artifacts = Artifacts::default();
     let results: Vec<Value> = reports
         .iter()
-        .flat_map(|r| r.findings.iter().map(move |f| result(r, f)))
+        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+        .map(|(r, f)| result(r, f, &mut artifacts))
         .collect();
     let version = reports
         .first()
@@ -52,6 +54,7 @@ pub fn render(reports: &[Report]) -> String {
                 }
             },
             "invocations": [invocation],
+            "artifacts": artifacts.list,
             "results": results,
         }]
     });
@@ -106,7 +109,7 @@ fn rule(r: &Rule) -> Value {
     })
 }
 
-/// The file the user has: for archive members, the archive itself.
+/// The file the user has, and the member inside it for archive members.
 fn artifact(file: &str) -> (&str, Option<&str>) {
     match file.split_once("!/") {
         Some((outer, inner)) => (outer, Some(inner)),
@@ -129,7 +132,50 @@ fn uri(path: &str) -> String {
     out
 }
 
-fn result(report: &Report, f: &Finding) -> Value {
+/// `run.artifacts`: every file results point at, in first-seen order. A file
+/// inside an archive is its own artifact (uri = the path inside the archive)
+/// whose `parentIndex` is the archive, as SARIF 2.1.0 §3.24.3 describes.
+#[derive(Default)]
+struct Artifacts {
+    list: Vec<Value>,
+    /// (parent index, uri) → index in `list`.
+    seen: Vec<(Option<usize>, String)>,
+}
+
+impl Artifacts {
+    fn index(&mut self, parent: Option<usize>, uri: String) -> usize {
+        if let Some(i) = self
+            .seen
+            .iter()
+            .position(|(p, u)| *p == parent && *u == uri)
+        {
+            return i;
+        }
+        let mut artifact = json!({ "location": { "uri": uri } });
+        if let (Some(p), Some(obj)) = (parent, artifact.as_object_mut()) {
+            obj.insert("parentIndex".into(), json!(p));
+        }
+        self.list.push(artifact);
+        self.seen.push((parent, uri));
+        self.seen.len() - 1
+    }
+
+    /// The `artifactLocation` for a finding's file.
+    fn location(&mut self, outer: &str, inner: Option<&str>) -> Value {
+        let outer_uri = uri(outer);
+        let outer_index = self.index(None, outer_uri.clone());
+        match inner {
+            Some(inner) => {
+                let inner_uri = uri(inner);
+                let i = self.index(Some(outer_index), inner_uri.clone());
+                json!({ "uri": inner_uri, "index": i })
+            }
+            None => json!({ "uri": outer_uri, "index": outer_index }),
+        }
+    }
+}
+
+fn result(report: &Report, f: &Finding, artifacts: &mut Artifacts) -> Value {
     let (outer, inner) = artifact(&f.location.file);
     let outer = if outer.is_empty() {
         &report.file
@@ -147,7 +193,7 @@ fn result(report: &Report, f: &Finding) -> Value {
     if let Some(step) = &f.location.step {
         logical.push(json!({
             "name": step,
-            "fullyQualifiedName": format!("{}{}", inner.unwrap_or(""), f.location.path),
+            "fullyQualifiedName": f.location.path,
             "kind": "member",
         }));
     }
@@ -158,7 +204,7 @@ fn result(report: &Report, f: &Finding) -> Value {
         "message": { "text": text },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": uri(outer) },
+                "artifactLocation": artifacts.location(outer, inner),
             },
             "logicalLocations": logical,
         }],
@@ -168,6 +214,7 @@ fn result(report: &Report, f: &Finding) -> Value {
             "title": f.title,
             "component": f.component,
             "platform": f.platform.display_name(),
+            "export": outer,
             "fileInExport": inner,
             "path": f.location.path,
             "owasp": f.owasp,
@@ -217,11 +264,22 @@ mod tests {
                 .unwrap()
                 .contains("How to fix:"));
             assert!(["error", "warning", "note", "none"].contains(&res["level"].as_str().unwrap()));
-            let loc = &res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
-            assert_eq!(loc, "flows.zip");
+            let loc = &res["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(loc["uri"], "wf/main.json");
+            assert_eq!(loc["index"], 1);
+            let step = &res["locations"][0]["logicalLocations"][1];
+            assert_eq!(step["fullyQualifiedName"], "/nodes/0/parameters");
+            assert!(step["name"].is_string());
             assert_eq!(res["partialFingerprints"]["lcscan/v1"], "0123456789abcdef");
             assert_eq!(res["properties"]["fileInExport"], "wf/main.json");
         }
+        // The archive, then the member inside it pointing at its parent.
+        let artifacts = run["artifacts"].as_array().unwrap();
+        assert_eq!(artifacts.len(), 2);
+        assert_eq!(artifacts[0]["location"]["uri"], "flows.zip");
+        assert!(artifacts[0].get("parentIndex").is_none());
+        assert_eq!(artifacts[1]["location"]["uri"], "wf/main.json");
+        assert_eq!(artifacts[1]["parentIndex"], 0);
         assert_eq!(results[0]["level"], "error");
         assert_eq!(results[1]["level"], "note");
         assert_eq!(
@@ -242,6 +300,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn many_reports_are_one_run_and_plain_files_are_their_own_artifact() {
+        let mut plain = sample::report();
+        plain.file = "exports/flow one.json".into();
+        for f in &mut plain.findings {
+            f.location.file = "exports/flow one.json".into();
+        }
+        let d: Value = serde_json::from_str(&render(&[sample::report(), plain])).unwrap();
+        let runs = d["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), 1);
+        let results = runs[0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), 4);
+        let last = &results[3]["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(last["uri"], "exports/flow%20one.json");
+        assert_eq!(last["index"], 2);
+        assert_eq!(runs[0]["artifacts"].as_array().unwrap().len(), 3);
+    }
+
+    /// Results and artifacts only: the rules list grows as rules are added.
+    #[test]
+    fn results_snapshot() {
+        let d = doc();
+        let run = &d["runs"][0];
+        let part = json!({
+            "version": d["version"],
+            "artifacts": run["artifacts"],
+            "invocations": run["invocations"],
+            "results": run["results"],
+        });
+        insta::assert_snapshot!(serde_json::to_string_pretty(&part).unwrap());
     }
 
     #[test]
