@@ -22,15 +22,23 @@ if [[ ! -f "$out/lcscan_www_bg.wasm" || ! -f "$stamp" || "$wasm_in" -nt "$stamp"
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
     wasm-bindgen --target web --no-typescript --out-dir "$tmp" "$wasm_in"
-    if command -v wasm-opt >/dev/null; then
-        say "wasm-opt -Oz"
-        wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-            --enable-reference-types --enable-mutable-globals \
-            -o "$tmp/lcscan_www_bg.opt.wasm" "$tmp/lcscan_www_bg.wasm"
-        mv "$tmp/lcscan_www_bg.opt.wasm" "$tmp/lcscan_www_bg.wasm"
-    else
-        say "wasm-opt not found (scripts/setup.sh installs binaryen): shipping the unoptimised module"
-    fi
+    # Debian's binaryen may be too old to read what current Rust emits
+    # (reference types, bulk memory): then try binaryen from npm (installed
+    # with the e2e test tools), else ship the module unoptimised.
+    optimised=0
+    for opt in wasm-opt tests/e2e/node_modules/.bin/wasm-opt; do
+        command -v "$opt" >/dev/null || continue
+        if "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+            --enable-reference-types --enable-mutable-globals --enable-multivalue \
+            -o "$tmp/lcscan_www_bg.opt.wasm" "$tmp/lcscan_www_bg.wasm" 2>"$tmp/opt.log"; then
+            say "wasm-opt -Oz ($opt)"
+            mv "$tmp/lcscan_www_bg.opt.wasm" "$tmp/lcscan_www_bg.wasm"
+            optimised=1
+            break
+        fi
+        say "$opt could not read the module ($(tail -1 "$tmp/opt.log"))"
+    done
+    ((optimised)) || say "shipping the module without wasm-opt"
     cp "$tmp/lcscan_www.js" "$tmp/lcscan_www_bg.wasm" "$out/"
     touch "$stamp"
 fi
