@@ -65,7 +65,20 @@ pub fn read_definition(app: &mut App, definition: &Json, loc: &Location) {
     if let Some(Json::Object(actions)) = definition.get("actions") {
         read_actions(app, actions, &loc.child("actions"), &trigger_ids, 0);
     }
-    let responds = app.steps.iter().any(|s| s.kind == StepKind::Response);
+    // A Response action that sends a body back returns data to the caller
+    // (a bare status code does not).
+    let responders: Vec<&str> = app
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::Response)
+        .map(|s| s.id.as_str())
+        .collect();
+    let responds = app.values.iter().any(|v| {
+        v.step_id
+            .as_deref()
+            .is_some_and(|id| responders.contains(&id))
+            && v.location.path.contains("/inputs/body")
+    });
     if responds {
         for trigger in &mut app.triggers {
             if matches!(trigger.kind, TriggerKind::Http | TriggerKind::App) {
@@ -1160,7 +1173,7 @@ mod tests {
                 "Pick": {"type": "Switch", "runAfter": {"Check": ["Failed"]},
                     "cases": {"c1": {"actions": {"Case_step": {"type": "Compose", "inputs": "c"}}}},
                     "default": {"actions": {"Default_step": {"type": "Compose", "inputs": "d"}}}},
-                "Respond": {"type": "Response", "runAfter": {"Pick": ["Succeeded"]}, "inputs": {"statusCode": 200}}
+                "Respond": {"type": "Response", "runAfter": {"Pick": ["Succeeded"]}, "inputs": {"statusCode": 200, "body": "@body('Yes_step')"}}
             }
         }));
         let ids: Vec<&str> = app.steps.iter().map(|s| s.id.as_str()).collect();
@@ -1194,5 +1207,12 @@ mod tests {
         );
         assert_eq!(app.triggers[0].audience, Audience::AnyoneWithLink);
         assert!(app.triggers[0].responds_with_data);
+
+        // A bare status code returns no data.
+        let app = read(json!({
+            "triggers": {"manual": {"type": "Request", "kind": "Http"}},
+            "actions": {"Ack": {"type": "Response", "runAfter": {}, "inputs": {"statusCode": 202}}}
+        }));
+        assert!(!app.triggers[0].responds_with_data);
     }
 }
