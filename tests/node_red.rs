@@ -53,12 +53,15 @@ fn tab_with_public_endpoint_is_read_fully() {
         .find(|t| t.kind == TriggerKind::Http)
         .unwrap();
     assert_eq!(t.step_id, "a1b2c3d4e5f60002");
-    assert_eq!(t.name, "http in", "unnamed nodes use the type label");
+    assert_eq!(
+        t.name, "[post] /orders",
+        "unnamed endpoints: the editor's label"
+    );
     assert_eq!(t.audience, Audience::Anyone);
     assert_eq!(t.auth, "none");
     assert!(t.responds_with_data);
     assert_eq!(t.location.path, "/1/url");
-    assert_eq!(t.location.step.as_deref(), Some("http in"));
+    assert_eq!(t.location.step.as_deref(), Some("[post] /orders"));
 
     // Function node with child_process.
     let f = app.step("a1b2c3d4e5f60003").unwrap();
@@ -110,10 +113,11 @@ fn tab_with_public_endpoint_is_read_fully() {
 
     // MQTT out through a broker config node.
     let m = app.step("a1b2c3d4e5f60008").unwrap();
-    assert_eq!(m.connector.as_deref(), Some("mqtt out"));
+    assert_eq!(m.connector.as_deref(), Some("node-red:mqtt out"));
     assert_eq!(m.connection.as_deref(), Some("a1b2c3d4e5f60011"));
     let broker = app.connection("a1b2c3d4e5f60011").unwrap();
-    assert_eq!(broker.connector, "mqtt-broker");
+    assert_eq!(broker.connector, "node-red:mqtt-broker");
+    assert!(lcscan::detect::connectors::lookup(&broker.connector).is_some());
     assert_eq!(broker.display_name, "Plant broker");
     assert_eq!(broker.endpoint.as_deref(), Some("mqtt.example.com:1883"));
 
@@ -152,7 +156,11 @@ fn public_endpoint_flow_raises_the_expected_rules() {
     }
     let lc001 = r.findings.iter().find(|f| f.rule_id == "LC001").unwrap();
     assert_eq!(lc001.severity, lcscan::Severity::Critical);
-    assert!(lc001.message.contains("'http in'"), "{}", lc001.message);
+    assert!(
+        lc001.message.contains("'[post] /orders'"),
+        "{}",
+        lc001.message
+    );
     let lc006: Vec<_> = r.findings.iter().filter(|f| f.rule_id == "LC006").collect();
     assert_eq!(lc006.len(), 2, "function with child_process and exec node");
     assert!(lc006.iter().all(|f| f.severity == lcscan::Severity::High));

@@ -288,6 +288,13 @@ fn step_name(node: &Json, node_type: &str) -> String {
     if let Some(name) = str_at(node, "name").filter(|n| !n.trim().is_empty()) {
         return name.to_string();
     }
+    // The editor labels an unnamed endpoint with its method and path.
+    if node_type == "http in" {
+        if let Some(url) = str_at(node, "url").filter(|u| !u.is_empty()) {
+            let method = str_at(node, "method").unwrap_or("get");
+            return format!("[{method}] {url}");
+        }
+    }
     node_type.to_string()
 }
 
@@ -511,6 +518,10 @@ fn core_type(lower: &str) -> bool {
             | "file in"
             | "watch"
             | "exec"
+            | "http in"
+            | "http response"
+            | "tls-config"
+            | "http proxy"
     )
 }
 
@@ -545,7 +556,7 @@ fn read_node(
         name: name.clone(),
         kind,
         platform_type: t.to_string(),
-        connector: (!core_type(&lower)).then(|| t.to_string()),
+        connector: (!core_type(&lower)).then(|| format!("node-red:{t}")),
         disabled: flow_disabled || node.get("d").and_then(Json::as_bool).unwrap_or(false),
         location: loc.clone(),
         ..Step::default()
@@ -720,7 +731,7 @@ fn connection_of(target: &Json, cid: &str, ctype: &str, loc: Location) -> Connec
         .is_some_and(|c| !c.is_empty());
     Connection {
         id: cid.to_string(),
-        connector: ctype.to_string(),
+        connector: format!("node-red:{ctype}"),
         display_name: display,
         identity: if has_creds {
             ConnectionIdentity::StoredCredential
