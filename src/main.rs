@@ -35,7 +35,7 @@ enum Command {
     Rules,
     /// Print one rule's documentation (by id like LC001 or name).
     Rule { id: String },
-    /// List the export formats lcscan reads.
+    /// List the export formats lcscan reads and the report formats it writes.
     Formats,
 }
 
@@ -101,7 +101,9 @@ fn main() -> ExitCode {
         Command::Rules => print_rules().map(|()| ExitCode::SUCCESS),
         Command::Rule { id } => print_rule(&id),
         Command::Formats => {
+            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
             println!("lcscan reads: {}.", lcscan::platforms::supported_formats());
+            println!("Report formats (--format): {}.", names.join(", "));
             Ok(ExitCode::SUCCESS)
         }
     };
@@ -141,6 +143,17 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
             failed = true;
         }
     }
+
+    // One stable order whatever order the paths were given in; a file named
+    // twice (or named and inside a named folder) is scanned once.
+    targets.sort_by(|a, b| a.path.cmp(&b.path));
+    targets.dedup_by(|later, kept| {
+        let same = later.path == kept.path;
+        if same {
+            kept.named |= later.named;
+        }
+        same
+    });
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -182,7 +195,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         }
     };
     let text = match args.format {
-        Format::Text => render_text_many(&reports, color),
+        Format::Text => render::render_text_many(&reports, color),
         other => render::render_many(&reports, other),
     };
     match &args.output {
@@ -208,27 +221,6 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn render_text_many(reports: &[Report], color: bool) -> String {
-    if reports.len() == 1 {
-        return reports
-            .first()
-            .map(|r| render::render_text(r, color))
-            .unwrap_or_default();
-    }
-    // Same as render_many(Text) but coloured when asked.
-    let mut out = String::new();
-    for r in reports {
-        out.push_str(&render::render_text(r, color));
-        out.push('\n');
-    }
-    let total: usize = reports.iter().map(|r| r.findings.len()).sum();
-    out.push_str(&format!(
-        "{} files scanned, {total} findings.\n",
-        reports.len()
-    ));
-    out
 }
 
 /// Marks "this is not an export" errors, which folder scans skip quietly.

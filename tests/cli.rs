@@ -93,6 +93,19 @@ fn sarif_output_is_valid_2_1_0() {
     assert!(results
         .iter()
         .all(|r| r["partialFingerprints"]["lcscan/v1"].is_string()));
+    for r in results {
+        let rule =
+            &v["runs"][0]["tool"]["driver"]["rules"][r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], r["ruleId"]);
+        assert!(rule["properties"]["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t.as_str().unwrap().starts_with("CD-SEC-")));
+        let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(loc["uri"], RISKY, "a plain file is its own artifact");
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+    }
 }
 
 #[test]
@@ -215,6 +228,10 @@ fn rules_and_rule_commands() {
     assert!(out.contains("## How to fix"));
     assert!(out.contains("CD-SEC-04"));
 
+    let o = lcscan(&["rule", "lc001"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("LC001 public-trigger-without-auth"));
+
     let o = lcscan(&["rule", "LC999"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no rule called 'LC999'"));
@@ -231,4 +248,52 @@ fn usage_errors_exit_2() {
     let o = lcscan(&["formats"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("Salesforce Flow"));
+    assert!(
+        stdout(&o).contains("Report formats (--format): text, json, sarif, markdown, html, csv.")
+    );
+}
+
+#[test]
+fn several_files_come_out_in_sorted_order_whatever_the_argument_order() {
+    let safe = "tests/fixtures/n8n/safe-webhook.json";
+    let run = |args: &[&str]| {
+        let o = lcscan(args);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let a = run(&["scan", safe, RISKY, "--jobs", "2", "-f", "json"]);
+    let b = run(&["scan", RISKY, safe, RISKY, "-f", "json"]);
+    assert_eq!(a, b, "same order, duplicates scanned once");
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    let files: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, [RISKY, safe]);
+
+    // Text: one section per file and a total line.
+    let text = run(&["scan", safe, RISKY]);
+    assert!(text.contains("2 files scanned"), "{text}");
+    assert!(text.find(RISKY) < text.find(safe));
+}
+
+#[test]
+fn every_report_format_renders_from_the_cli() {
+    for (format, marker) in [
+        ("markdown", "# lcscan report: "),
+        ("html", "<!doctype html>"),
+        ("csv", "\"file\",\"severity\""),
+        ("text", "Risk score "),
+    ] {
+        let o = lcscan(&["scan", RISKY, "--format", format]);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.starts_with(marker) || out.contains(marker),
+            "{format}: {out}"
+        );
+        assert!(!out.contains("<script"), "{format}");
+    }
 }
