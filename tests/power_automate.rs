@@ -392,6 +392,11 @@ fn solution_flow_json_alone() {
     let t = &app.triggers[0];
     assert_eq!(t.kind, TriggerKind::Event);
     assert_eq!(t.audience, Audience::Internal);
+    // The columns whose change starts the flow.
+    assert!(app.fields.iter().any(|f| f.name == "customerid"
+        && f.usage == FieldUse::Filter
+        && f.object.as_deref() == Some("salesorder")
+        && f.step_id.as_deref() == Some("When_an_order_is_added")));
 
     let dv = app
         .connection("shared_commondataserviceforapps")

@@ -212,6 +212,9 @@ fn read_trigger(app: &mut App, key: &str, trigger: &Json, loc: &Location) {
             read_schema_fields(app, key, schema, &schema_loc, 0);
         }
     }
+    if let Some(inputs) = inputs {
+        read_row_trigger_fields(app, key, inputs, &loc.child("inputs"));
+    }
     read_inputs(app, &mut step, trigger, loc);
     app.steps.push(step);
     app.triggers.push(Trigger {
@@ -285,6 +288,32 @@ fn classify_trigger(ty: &str, kind: &str, trigger: &Json) -> (TriggerKind, Audie
         "http" => (TriggerKind::Schedule, Audience::Internal, String::new()),
         "httpwebhook" => (TriggerKind::Webhook, Audience::Unknown, String::new()),
         _ => (TriggerKind::Event, Audience::Unknown, String::new()),
+    }
+}
+
+/// A "When a row is added, modified or deleted" trigger: the columns whose
+/// change starts the flow (`subscriptionRequest/filteringattributes`).
+fn read_row_trigger_fields(app: &mut App, step_id: &str, inputs: &Json, loc: &Location) {
+    let Some(entity) = param_str(inputs, "subscriptionRequest/entityname") else {
+        return;
+    };
+    let key = "subscriptionRequest/filteringattributes";
+    let Some(columns) = param_str(inputs, key) else {
+        return;
+    };
+    let object = (!entity.starts_with('@')).then(|| entity.to_string());
+    for column in columns.split(',').map(str::trim) {
+        if column.is_empty() || column.contains(['@', '(']) {
+            continue;
+        }
+        app.fields.push(DataField {
+            name: column.to_string(),
+            object: object.clone(),
+            usage: FieldUse::Filter,
+            step_id: Some(step_id.to_string()),
+            classification: None,
+            location: loc.child("parameters").child(key),
+        });
     }
 }
 
