@@ -53,6 +53,43 @@ mod tests {
         insta::assert_snapshot!(out);
     }
 
+    /// docs/report-schema.md names every field the report has.
+    #[test]
+    fn schema_doc_lists_every_field() {
+        fn keys(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    for (k, child) in map {
+                        out.push(k.clone());
+                        keys(child, out);
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+                _ => {}
+            }
+        }
+        let doc = include_str!("../../docs/report-schema.md");
+        let mut r = sample::report();
+        r.inventory.sensitive_fields.push(crate::report::FieldItem {
+            name: "email".into(),
+            category: "contact".into(),
+            label: "e-mail address".into(),
+            object: Some("Contact".into()),
+            uses: 1,
+            components: vec![],
+        });
+        let v: serde_json::Value = serde_json::from_str(&render(&r)).unwrap();
+        let mut all = Vec::new();
+        keys(&v, &mut all);
+        for k in all {
+            // Severity keys of summary.counts are values, documented as such.
+            assert!(
+                doc.contains(&format!("`{k}`")),
+                "docs/report-schema.md lacks `{k}`"
+            );
+        }
+    }
+
     #[test]
     fn empty_list_is_an_empty_array() {
         assert_eq!(render_many(&[]), "[]\n");
