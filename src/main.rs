@@ -132,7 +132,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     let mut failed = false;
     for path in &args.paths {
         if path.is_dir() {
-            collect(path, &mut targets);
+            failed |= !collect(path, &mut targets);
         } else if path.exists() {
             targets.push(Target {
                 path: path.clone(),
@@ -163,7 +163,13 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         targets
             .into_par_iter()
             .map(|t| {
-                let outcome = scan_file(&t.path, &policy);
+                // A bug in lcscan on one file must not lose the other files' results.
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    scan_file(&t.path, &policy)
+                }))
+                .unwrap_or_else(|_| {
+                    Err("lcscan failed on this file (an internal error; please report it)".into())
+                });
                 (t, outcome)
             })
             .collect()
@@ -211,6 +217,19 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     if failed {
         return Ok(ExitCode::from(2));
     }
+    if reports.is_empty() {
+        // A gate that scanned nothing must not pass silently.
+        eprintln!(
+            "lcscan: no export files found in {} (looked for {} files)",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            CANDIDATE_EXTENSIONS.join(", ")
+        );
+        return Ok(ExitCode::from(2));
+    }
     let worst = reports.iter().filter_map(Report::max_severity).max();
     let over = match (args.fail_on.threshold(), worst) {
         (Some(threshold), Some(worst)) => worst >= threshold,
@@ -251,36 +270,46 @@ fn scan_file(path: &Path, policy: &Policy) -> Result<Report, String> {
 }
 
 /// Walk a folder: every file, sorted, skipping hidden folders and build or
-/// dependency folders.
-fn collect(dir: &Path, out: &mut Vec<Target>) {
+/// dependency folders. Symbolic links to folders are not followed (no loops).
+/// Returns false when a folder could not be read.
+fn collect(dir: &Path, out: &mut Vec<Target>) -> bool {
     let Ok(read) = std::fs::read_dir(dir) else {
         eprintln!("lcscan: {}: could not read the folder", dir.display());
-        return;
+        return false;
     };
-    let mut entries: Vec<PathBuf> = read.flatten().map(|e| e.path()).collect();
+    let mut ok = true;
+    let mut entries: Vec<(PathBuf, bool)> = read
+        .flatten()
+        .map(|e| {
+            let real_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            (e.path(), real_dir)
+        })
+        .collect();
     entries.sort();
-    for path in entries {
+    for (path, real_dir) in entries {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        if path.is_dir() {
+        if real_dir {
             if name.starts_with('.') || matches!(name.as_str(), "node_modules" | "target") {
                 continue;
             }
-            collect(&path, out);
-        } else if is_candidate(&name) {
+            ok &= collect(&path, out);
+        } else if path.is_file() && is_candidate(&name) {
             out.push(Target { path, named: false });
         }
     }
+    ok
 }
 
 /// File types an export can come as; others in a folder are not looked at.
+const CANDIDATE_EXTENSIONS: [&str; 7] =
+    [".json", ".xml", ".zip", ".msapp", ".flow", ".yaml", ".yml"];
+
 fn is_candidate(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".json", ".xml", ".zip", ".msapp", ".flow", ".yaml", ".yml"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
+    CANDIDATE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
 }
 
 fn load_policy(path: &Path) -> Result<Policy> {

@@ -297,3 +297,32 @@ fn every_report_format_renders_from_the_cli() {
         assert!(!out.contains("<script"), "{format}");
     }
 }
+
+#[test]
+fn a_folder_with_no_exports_is_not_a_silent_pass() {
+    let dir = scratch("empty");
+    std::fs::write(dir.join("notes.md"), b"# nothing to scan").unwrap();
+    let o = lcscan(&["scan", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no export files found"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_folders_are_not_followed() {
+    let dir = scratch("loop");
+    std::fs::write(dir.join("flow.json"), fixture(RISKY)).unwrap();
+    // A link back to the folder itself would recurse for ever if followed.
+    std::os::unix::fs::symlink(&dir, dir.join("again")).unwrap();
+    let o = lcscan(&["scan", dir.to_str().unwrap(), "-f", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["file"].as_str().unwrap().ends_with("flow.json"),
+        "one file, one report"
+    );
+}
