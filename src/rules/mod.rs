@@ -15,7 +15,9 @@ mod lc004_plain_http_endpoint;
 mod lc005_tls_verification_disabled;
 mod lc006_code_execution_step;
 mod lc007_sql_built_from_expressions;
+mod lc008_elevated_run_context;
 mod lc010_sensitive_data_field;
+mod lc011_all_fields_fetched;
 mod lc012_sensitive_data_to_external_connector;
 mod lc014_sample_data_with_sensitive_values;
 mod lc016_subworkflow_callable_by_anyone;
@@ -78,7 +80,9 @@ pub static RULES: &[&Rule] = &[
     &lc005_tls_verification_disabled::RULE,
     &lc006_code_execution_step::RULE,
     &lc007_sql_built_from_expressions::RULE,
+    &lc008_elevated_run_context::RULE,
     &lc010_sensitive_data_field::RULE,
+    &lc011_all_fields_fetched::RULE,
     &lc012_sensitive_data_to_external_connector::RULE,
     &lc014_sample_data_with_sensitive_values::RULE,
     &lc016_subworkflow_callable_by_anyone::RULE,
