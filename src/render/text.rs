@@ -58,9 +58,10 @@ pub fn render_text(report: &Report, color: bool) -> String {
             if where_.is_empty() {
                 where_ = clean(&file_path);
             } else {
-                where_ = format!("{where_}  ({})", clean(&file_path));
+                where_ = format!("{where_} ({})", clean(&file_path));
             }
-            wrap_into(&mut out, "Where", &where_);
+            // Not wrapped: a file path split over two lines cannot be copied.
+            let _ = writeln!(out, "      Where: {where_}");
             wrap_into(&mut out, "What", &clean(&f.message));
             wrap_into(&mut out, "Why", &clean(&f.why));
             wrap_into(&mut out, "Fix", &clean(&f.fix));
@@ -202,6 +203,14 @@ mod tests {
         let mut r = sample::report();
         r.findings[0].why = "word ".repeat(60);
         let out = render_text(&r, false);
-        assert!(out.lines().all(|l| l.chars().count() <= WIDTH + 40));
+        assert!(out
+            .lines()
+            .filter(|l| !l.contains("Where:") && !l.contains("OWASP"))
+            .all(|l| l.chars().count() <= WIDTH));
+        assert!(out.contains("      Why: word word"));
+        assert!(
+            out.contains("\n           word word"),
+            "continuation lines are indented"
+        );
     }
 }
