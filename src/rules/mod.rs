@@ -16,6 +16,7 @@ mod lc005_tls_verification_disabled;
 mod lc006_code_execution_step;
 mod lc007_sql_built_from_expressions;
 mod lc008_elevated_run_context;
+mod lc009_connection_runs_as_maker;
 mod lc010_sensitive_data_field;
 mod lc011_all_fields_fetched;
 mod lc012_sensitive_data_to_external_connector;
@@ -81,6 +82,7 @@ pub static RULES: &[&Rule] = &[
     &lc006_code_execution_step::RULE,
     &lc007_sql_built_from_expressions::RULE,
     &lc008_elevated_run_context::RULE,
+    &lc009_connection_runs_as_maker::RULE,
     &lc010_sensitive_data_field::RULE,
     &lc011_all_fields_fetched::RULE,
     &lc012_sensitive_data_to_external_connector::RULE,
