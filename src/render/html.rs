@@ -32,6 +32,28 @@ pub fn render(reports: &[Report]) -> String {
     for r in reports {
         one(&mut out, r);
     }
+    if reports.len() > 1 {
+        let total: usize = reports.iter().map(|r| r.findings.len()).sum();
+        let _ = writeln!(
+            out,
+            "<section><h1>All files</h1><p class=\"sum\"><strong>{} files scanned, {total} findings.</strong></p>",
+            reports.len()
+        );
+        out.push_str(
+            "<table><tr><th>File</th><th>Risk score</th><th>Grade</th><th>Findings</th></tr>\n",
+        );
+        for r in reports {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}/100</td><td>{}</td><td>{}</td></tr>",
+                esc(&r.file),
+                r.summary.risk_score,
+                r.summary.grade,
+                r.findings.len()
+            );
+        }
+        out.push_str("</table></section>\n");
+    }
     out.push_str("</body></html>\n");
     out
 }
@@ -90,58 +112,7 @@ fn one(out: &mut String, r: &Report) {
             );
         }
     }
-    let inv = &r.inventory;
-    if !inv.connectors.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h2>Connectors</h2><table><tr><th>Connector</th><th>Category</th><th>Leaves the organisation</th><th>Status</th><th>Steps</th></tr>"
-        );
-        for c in &inv.connectors {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&c.name),
-                esc(&c.category),
-                if c.external { "yes" } else { "no" },
-                esc(&c.status),
-                c.uses
-            );
-        }
-        out.push_str("</table>\n");
-    }
-    if !inv.triggers.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h2>Triggers</h2><table><tr><th>Trigger</th><th>Kind</th><th>Who can start it</th><th>Sign-in</th></tr>"
-        );
-        for t in &inv.triggers {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&t.name),
-                esc(&t.kind),
-                esc(&t.who_can_call),
-                esc(&t.auth)
-            );
-        }
-        out.push_str("</table>\n");
-    }
-    if !inv.sensitive_fields.is_empty() {
-        let _ = writeln!(
-            out,
-            "<h2>Sensitive data fields</h2><table><tr><th>Field</th><th>Kind of data</th><th>Uses</th></tr>"
-        );
-        for f in &inv.sensitive_fields {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&f.name),
-                esc(&f.label),
-                f.uses
-            );
-        }
-        out.push_str("</table>\n");
-    }
+    inventory(out, r);
     if !r.notes.is_empty() {
         out.push_str("<h2>Notes</h2><ul>\n");
         for n in &r.notes {
@@ -150,6 +121,126 @@ fn one(out: &mut String, r: &Report) {
         out.push_str("</ul>\n");
     }
     out.push_str("</section>\n");
+}
+
+fn inventory(out: &mut String, r: &Report) {
+    let inv = &r.inventory;
+    table(
+        out,
+        "Connectors",
+        &[
+            "Connector",
+            "Category",
+            "Leaves the organisation",
+            "Status",
+            "Steps",
+        ],
+        inv.connectors
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.category.clone(),
+                    if c.external { "yes" } else { "no" }.into(),
+                    c.status.clone(),
+                    c.uses.to_string(),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        out,
+        "Triggers",
+        &["Trigger", "Kind", "Who can start it", "Sign-in", "App"],
+        inv.triggers
+            .iter()
+            .map(|t| {
+                vec![
+                    t.name.clone(),
+                    t.kind.clone(),
+                    t.who_can_call.clone(),
+                    t.auth.clone(),
+                    t.component.clone(),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        out,
+        "Connections",
+        &["Connection", "Connector", "Runs as", "App"],
+        inv.connections
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.connector.clone(),
+                    c.identity.clone(),
+                    c.component.clone(),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        out,
+        "Credentials",
+        &["Credential", "Type", "Stored", "App"],
+        inv.credentials
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.credential_type.clone(),
+                    c.storage.clone(),
+                    c.component.clone(),
+                ]
+            })
+            .collect(),
+    );
+    table(
+        out,
+        "Sensitive data fields",
+        &["Field", "Kind of data", "Uses"],
+        inv.sensitive_fields
+            .iter()
+            .map(|f| vec![f.name.clone(), f.label.clone(), f.uses.to_string()])
+            .collect(),
+    );
+    table(
+        out,
+        "Addresses it calls",
+        &["Address", "Host", "App"],
+        inv.endpoints
+            .iter()
+            .map(|e| {
+                vec![
+                    e.url.clone(),
+                    e.host.clone().unwrap_or_default(),
+                    e.component.clone(),
+                ]
+            })
+            .collect(),
+    );
+}
+
+/// A table of export text; every cell escaped.
+fn table(out: &mut String, title: &str, head: &[&str], rows: Vec<Vec<String>>) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = write!(out, "<h2>{title}</h2><table><tr>");
+    for h in head {
+        let _ = write!(out, "<th>{h}</th>");
+    }
+    out.push_str("</tr>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for cell in row {
+            let _ = write!(out, "<td>{}</td>", esc(&cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
 }
 
 fn heading(s: Severity) -> &'static str {
@@ -192,5 +283,23 @@ mod tests {
         assert!(out.contains("default-src 'none'"));
         assert!(out.contains("<span class=\"sev\">critical</span>"));
         insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn inventory_cells_and_file_names_are_escaped_too() {
+        let mut r = sample::report();
+        r.file = "<script>alert(1)</script>.json".into();
+        r.inventory.endpoints.push(crate::report::EndpointItem {
+            url: "https://x.test/?a=<svg onload=alert(1)>".into(),
+            host: Some("x.test".into()),
+            component: "\"><img src=x>".into(),
+            location: crate::model::Location::new("f.json", "/nodes/1"),
+        });
+        let out = render(&[r.clone(), r]);
+        assert!(!out.contains("<script>") && !out.contains("<svg") && !out.contains("<img"));
+        assert!(out.contains("<h2>Addresses it calls</h2>"));
+        assert!(out.contains("https://x.test/?a=&lt;svg onload=alert(1)&gt;"));
+        assert!(out.contains("<h1>All files</h1>"));
+        assert!(out.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;.json</td><td>42/100</td>"));
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{by_severity, component_names, counts_line, place};
-use crate::report::Report;
+use crate::report::{Report, Severity};
 
 pub fn render(reports: &[Report]) -> String {
     let mut out = String::new();
@@ -17,9 +17,21 @@ pub fn render(reports: &[Report]) -> String {
         let total: usize = reports.iter().map(|r| r.findings.len()).sum();
         let _ = writeln!(
             out,
-            "\n---\n\n**{} files scanned, {total} findings.**",
+            "\n---\n\n## All files\n\n**{} files scanned, {total} findings.**\n",
             reports.len()
         );
+        let _ = writeln!(out, "| File | Risk score | Grade | Findings |");
+        let _ = writeln!(out, "| --- | --- | --- | --- |");
+        for r in reports {
+            let _ = writeln!(
+                out,
+                "| {} | {}/100 | {} | {} |",
+                esc(&r.file),
+                r.summary.risk_score,
+                r.summary.grade,
+                r.findings.len()
+            );
+        }
     }
     out
 }
@@ -32,6 +44,19 @@ fn one(out: &mut String, r: &Report) {
         r.summary.risk_score,
         r.summary.grade,
         counts_line(r)
+    );
+    let _ = writeln!(out, "| Critical | High | Medium | Low | Info | Total |");
+    let _ = writeln!(out, "| --- | --- | --- | --- | --- | --- |");
+    let count = |s: Severity| r.summary.counts.get(&s).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} |\n",
+        count(Severity::Critical),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        count(Severity::Info),
+        r.findings.len()
     );
     let _ = writeln!(
         out,
@@ -221,7 +246,7 @@ fn esc(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '|' | '`' | '*' | '_' | '[' | ']' | '\\' => {
+            '|' | '`' | '*' | '_' | '~' | '[' | ']' | '\\' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -246,6 +271,24 @@ mod tests {
         assert!(out.contains("data in \\| run it"));
         assert!(out.contains("### 1. CRITICAL — Anyone on the internet can start this workflow"));
         assert!(out.contains("| Slack | communication | yes | unknown | 2 |"));
+        assert!(out.contains("| 1 | 0 | 0 | 1 | 0 | 2 |"), "summary table");
         insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn backticks_and_strikethrough_are_inert() {
+        let mut r = sample::report();
+        r.findings[0].message = "a `code` ~~gone~~ [link](http://x) <b>".into();
+        let out = render(&[r]);
+        assert!(out.contains("a \\`code\\` \\~\\~gone\\~\\~ \\[link\\](http://x) &lt;b&gt;"));
+    }
+
+    #[test]
+    fn several_reports_end_with_a_table_of_files() {
+        let mut other = sample::report();
+        other.file = "a|b.json".into();
+        let out = render(&[sample::report(), other]);
+        assert!(out.contains("**2 files scanned, 4 findings.**"));
+        assert!(out.contains("| a\\|b.json | 42/100 | D | 2 |"));
     }
 }
