@@ -327,14 +327,14 @@ fn load_policy(path: &Path) -> Result<Policy> {
 }
 
 fn print_rules() -> Result<()> {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{:<6} {:<40} {:<9} {:<10} {}\n",
+    let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
+    let mut out = format!(
+        "{:<6} {:<width$} {:<9} {:<10} {}\n",
         "ID", "NAME", "SEVERITY", "OWASP", "TITLE"
-    ));
+    );
     for r in RULES {
         out.push_str(&format!(
-            "{:<6} {:<40} {:<9} {:<10} {}\n",
+            "{:<6} {:<width$} {:<9} {:<10} {}\n",
             r.id,
             r.name,
             r.severity.as_str(),
