@@ -10,6 +10,7 @@ pub const SUPPORTED_FORMATS: &str = "n8n workflow exports (.json, one workflow o
 Power Automate flows (definition.json, the exported package .zip, or flows inside a solution .zip), \
 Salesforce Flow metadata (.flow-meta.xml or .flow), \
 Node-RED flows (flows.json, exported flows, flows_cred.json), \
+Power Platform solutions (solution .zip or unpacked solution.xml / customizations.xml), \
 and Azure Logic Apps (ARM templates, Logic Apps Standard workflow.json / project .zip, or a workflow definition)";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

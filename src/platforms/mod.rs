@@ -6,6 +6,7 @@ pub mod logic_apps;
 pub mod n8n;
 pub mod node_red;
 pub mod power_automate;
+pub mod pp_solution;
 pub mod salesforce;
 pub mod wdl;
 
@@ -34,6 +35,7 @@ pub static PARSERS: &[&Parser] = &[
     &logic_apps::PARSER,
     &power_automate::PARSER,
     &node_red::PARSER,
+    &pp_solution::PARSER,
 ];
 
 /// Parse a bundle into apps, or say why nothing in it could be read.
