@@ -10,8 +10,8 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::lc010_sensitive_data_field::{app_word, sensitive_fields_by_step, StepFields};
-use crate::detect::connectors;
-use crate::model::{App, Platform, Step};
+use super::lc019_unknown_or_blocked_connector::{is_built_in, lookup};
+use crate::model::{App, DataField, Platform, Step};
 use crate::platforms::common::host_of;
 use crate::policy::Policy;
 use crate::report::Severity;
@@ -85,9 +85,11 @@ fn outside_target(step: &Step, policy: &Policy) -> Option<String> {
         };
     }
     let id = step.connector.as_deref()?;
-    match connectors::lookup(id) {
+    match lookup(id) {
         Some(info) if info.external => Some(format!("the outside service {}", info.name)),
         Some(_) => None,
+        // The platform's own nodes without a catalog entry: lcscan cannot tell.
+        None if is_built_in(id) => None,
         None => Some(format!("the unknown connector {id}")),
     }
 }
@@ -117,8 +119,50 @@ pub(super) fn is_internal_host(host: &str, policy: &Policy) -> bool {
     })
 }
 
+/// Fields that are not data leaving: keys and passwords (sending a key to its
+/// own service is how it is used) and the addresses a message is sent to.
+fn is_leakable(field: &DataField) -> bool {
+    let Some(class) = &field.classification else {
+        return false;
+    };
+    if class.category == "credential" {
+        return false;
+    }
+    let key = field
+        .location
+        .path
+        .rsplit(['/', '.'])
+        .next()
+        .unwrap_or_default()
+        .replace("~1", "/")
+        .to_ascii_lowercase();
+    let key = key.rsplit('/').next().unwrap_or_default();
+    !matches!(
+        key,
+        "to" | "toemail"
+            | "sendto"
+            | "torecipients"
+            | "recipient"
+            | "recipients"
+            | "cc"
+            | "bcc"
+            | "ccemail"
+            | "bccemail"
+            | "chatid"
+            | "toaddresses"
+            | "emailaddresses"
+    )
+}
+
 fn check(app: &App, ctx: &Context) -> Vec<Hit> {
-    let groups = sensitive_fields_by_step(app);
+    let groups: Vec<StepFields> = sensitive_fields_by_step(app)
+        .into_iter()
+        .map(|mut g| {
+            g.fields.retain(|f| is_leakable(f));
+            g
+        })
+        .filter(|g| !g.fields.is_empty())
+        .collect();
     let by_step: HashMap<&str, &StepFields> = groups
         .iter()
         .filter_map(|g| g.step_id.map(|id| (id, g)))
@@ -171,29 +215,44 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             continue;
         };
         let source_name = app.step(source_id).map_or(source_id, |s| s.name.as_str());
-        let via = if source_id == id {
-            String::new()
+        let direct = source_id == id;
+        let message = if direct {
+            format!(
+                "{} sends sensitive data ({}) to {target}.",
+                capitalise(&step_ref(app.platform, &step.name)),
+                fields.describe(5)
+            )
         } else {
-            format!(", read by {},", step_ref(app.platform, source_name))
+            format!(
+                "Sensitive data ({}) read by {} flows on to {}, which can send it to {target}.",
+                fields.describe(5),
+                step_ref(app.platform, source_name),
+                step_ref(app.platform, &step.name)
+            )
         };
         hits.push(Hit {
             location: step.location.clone().with_step(step.name.clone()),
-            message: format!(
-                "Sensitive data ({}){via} can reach {}, which sends it to {target}.",
-                fields.describe(5),
-                step_ref(app.platform, &step.name)
-            ),
+            message,
             why: format!(
                 "Once this {}'s data reaches {target}, your organisation no longer controls who reads it or how long it is kept.",
                 app_word(app.platform)
             ),
             fix: fix(app.platform),
             evidence: step.http.as_ref().map(|h| h.url.clone()).filter(|u| !u.is_empty()),
-            severity: None,
+            // Data that only passes by may not be sent: worth a look, not an alarm.
+            severity: (!direct).then_some(Severity::Medium),
             key: step.id.clone(),
         });
     }
     hits
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn fix(platform: Platform) -> String {
@@ -208,7 +267,7 @@ fn fix(platform: Platform) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DataField, Edge, FieldClass, FieldUse, HttpCall, Location, StepKind};
+    use crate::model::{Edge, FieldClass, FieldUse, HttpCall, Location, StepKind};
 
     fn step(id: &str, kind: StepKind) -> Step {
         Step {
@@ -279,9 +338,29 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(
             hits[0].message,
-            "Sensitive data (e-mail address (email)), read by the node 'Read customers', can reach the node 'Post', which sends it to the outside address hooks.partner.example."
+            "Sensitive data (e-mail address (email)) read by the node 'Read customers' flows on to the node 'Post', which can send it to the outside address hooks.partner.example."
         );
+        assert_eq!(hits[0].severity, Some(Severity::Medium));
         assert_eq!(hits[0].location.step.as_deref(), Some("Post"));
+    }
+
+    #[test]
+    fn direct_sends_are_high_but_keys_and_recipients_are_not_data() {
+        let mut a = app("https://hooks.partner.example/in");
+        a.fields[0].step_id = Some("Post".into());
+        let hits = run(&a, &Policy::empty());
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].severity, None);
+        assert!(hits[0]
+            .message
+            .starts_with("The node 'Post' sends sensitive data"));
+        a.fields[0].location = Location::new("wf.json", "/nodes/2/parameters/toEmail");
+        assert!(run(&a, &Policy::empty()).is_empty());
+        a.fields[0].location = Location::default();
+        if let Some(c) = a.fields[0].classification.as_mut() {
+            c.category = "credential".into();
+        }
+        assert!(run(&a, &Policy::empty()).is_empty());
     }
 
     #[test]

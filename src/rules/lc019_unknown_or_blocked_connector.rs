@@ -62,9 +62,30 @@ with a Telegram node is reported as high. A workflow using only catalog
 connectors with the default policy is not reported.
 "#;
 
+/// The catalog entry, also for n8n's AI-agent tool variants (`gmailTool` = `gmail`).
+pub(super) fn lookup(id: &str) -> Option<&'static connectors::ConnectorInfo> {
+    connectors::lookup(id).or_else(|| {
+        id.strip_suffix("Tool")
+            .filter(|base| !base.ends_with('.'))
+            .and_then(connectors::lookup)
+    })
+}
+
+/// Nodes and actions that ship with the platform itself (n8n's own nodes,
+/// Salesforce standard actions): not a community or third-party package,
+/// even when the catalog has no entry for them.
+pub(super) fn is_built_in(id: &str) -> bool {
+    id.starts_with("n8n-nodes-base.") || id.starts_with("@n8n/") || id.starts_with("salesforce:")
+}
+
+/// A Power Platform custom connector: `shared_<name>-5f<hex>…`.
+fn is_custom_connector(id: &str) -> bool {
+    id.starts_with("shared_") && id.contains("-5f")
+}
+
 /// Blocked / review / unknown for a connector id, or `None` when it is fine.
 fn status(id: &str, policy: &Policy) -> Option<(&'static str, Option<&'static str>)> {
-    let info = connectors::lookup(id);
+    let info = lookup(id);
     let mut names: Vec<&str> = vec![id];
     if let Some(info) = info {
         names.push(&info.id);
@@ -82,6 +103,9 @@ fn status(id: &str, policy: &Policy) -> Option<(&'static str, Option<&'static st
         return None;
     }
     if info.is_none() {
+        if is_built_in(id) {
+            return (!policy.approved_connectors.is_empty()).then_some(("review", None));
+        }
         return Some(("unknown", None));
     }
     // A known connector needs review only when the organisation keeps an approved list.
@@ -132,8 +156,13 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             ),
             _ => (
                 format!(
-                    "{} uses the connector {shown}{also}, which lcscan does not know (a community, custom or third-party connector).",
-                    capitalise(&step_ref(app.platform, &step.name))
+                    "{} uses the connector {shown}{also}, {}.",
+                    capitalise(&step_ref(app.platform, &step.name)),
+                    if is_custom_connector(id) {
+                        "a custom connector made in your organisation that nobody outside it has reviewed"
+                    } else {
+                        "which is not in lcscan's list of known connectors (it may be a community, custom or third-party connector)"
+                    }
                 ),
                 "Nobody has reviewed where this connector sends data or what code it runs, so it could leak data or do more than it says.",
                 Severity::Low,
@@ -209,7 +238,23 @@ mod tests {
         assert_eq!(hits[0].severity, Some(Severity::Low));
         assert_eq!(
             hits[0].message,
-            "The node 'A' uses the connector 'n8n-nodes-acme.crm' (and 1 other node), which lcscan does not know (a community, custom or third-party connector)."
+            "The node 'A' uses the connector 'n8n-nodes-acme.crm' (and 1 other node), which is not in lcscan's list of known connectors (it may be a community, custom or third-party connector)."
+        );
+    }
+
+    #[test]
+    fn built_in_nodes_and_tool_variants_are_not_unknown() {
+        assert!(run(&app("n8n-nodes-base.noOp"), &Policy::empty()).is_empty());
+        assert!(run(&app("salesforce:quickAction"), &Policy::empty()).is_empty());
+        assert!(lookup("n8n-nodes-base.slackTool").is_some());
+        let hits = run(
+            &app("shared_graph-20api-5f04d5eb22c34423fb-5f448e0b83a75acf03"),
+            &Policy::empty(),
+        );
+        assert!(
+            hits[0].message.contains("custom connector"),
+            "{}",
+            hits[0].message
         );
     }
 
