@@ -357,6 +357,19 @@ fn standard_files_alone() {
         }
         other => panic!("{other:?}"),
     }
+    let xsd = br#"<?xml version="1.0"?><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="Order"/></xs:schema>"#;
+    match parse_bytes(xsd, "Order.xsd") {
+        Err(ScanError::UnknownFormat { detail }) => {
+            assert!(detail.contains("XML schema or XSLT map"), "{detail}")
+        }
+        other => panic!("{other:?}"),
+    }
+    match parse_bytes(br#"["a.json", "b.json"]"#, "manifest.json") {
+        Err(ScanError::UnknownFormat { detail }) => {
+            assert!(detail.contains("template gallery"), "{detail}")
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -76,22 +76,34 @@ enum Doc {
     Host,
     /// A map or schema under a Standard project's `Artifacts/` folder.
     Artifact,
+    /// A template gallery's `manifest.json`: the list of its template files.
+    GalleryList,
 }
 
 fn classify(entry: &Entry) -> Option<Doc> {
     if let Some(xml) = entry.xml() {
-        let in_artifacts = entry.path.to_ascii_lowercase().contains("artifacts/");
         let mut end = xml.len().min(2000);
         while !xml.is_char_boundary(end) {
             end = end.saturating_sub(1);
         }
         let head = xml.get(..end).unwrap_or_default();
-        let map_or_schema = head.contains(":stylesheet") || head.contains(":schema");
-        return (in_artifacts && map_or_schema).then_some(Doc::Artifact);
+        // An XML schema or XSLT map: Standard projects keep them in `Artifacts/`.
+        let schema = head.contains("XMLSchema") && head.contains(":schema");
+        let map = head.contains("XSL/Transform")
+            && (head.contains(":stylesheet") || head.contains(":transform"));
+        return (schema || map).then_some(Doc::Artifact);
     }
     let json = entry.json()?;
-    let map = json.as_object()?;
     let name = entry.file_name().to_ascii_lowercase();
+    if let Json::Array(items) = json {
+        let list = name == "manifest.json"
+            && !items.is_empty()
+            && items
+                .iter()
+                .all(|i| i.as_str().is_some_and(|s| s.ends_with(".json")));
+        return list.then_some(Doc::GalleryList);
+    }
+    let map = json.as_object()?;
     if is_arm_template(json) {
         return Some(Doc::Arm);
     }
@@ -316,6 +328,7 @@ fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App>
             continue;
         };
         let Some(json) = entry.json() else {
+            side.push((entry, doc));
             continue;
         };
         match doc {
@@ -427,6 +440,7 @@ fn parse_arm(entry: &Entry, json: &Json) -> Vec<App> {
             }
         }
     }
+    apps.iter_mut().for_each(mark_arm_expressions);
     apps
 }
 
@@ -1076,9 +1090,8 @@ fn read_side_file(
     standard: &[(String, usize)],
     notes: &mut Vec<Note>,
 ) {
-    let Some(json) = entry.json() else {
-        return;
-    };
+    let empty = Json::Null;
+    let json = entry.json().unwrap_or(&empty);
     let root = side_root(entry);
     let project: Vec<usize> = standard
         .iter()
@@ -1090,13 +1103,24 @@ fn read_side_file(
     let mut values = Vec::new();
     let mut connections = Vec::new();
     match doc {
+        Doc::GalleryList => {
+            if !bundle.is_archive {
+                notes.push(Note {
+                    file: file.to_string(),
+                    message: "not read: this is the list of templates in a Logic Apps template \
+                              gallery, not a workflow. Drop one of the template files it names"
+                        .into(),
+                });
+            }
+            return;
+        }
         Doc::Artifact => {
             if !bundle.is_archive {
                 notes.push(Note {
                     file: file.to_string(),
-                    message: "not read: this is a map or schema from the Artifacts folder of a \
-                              Logic Apps Standard project, not a workflow. Drop the whole project \
-                              .zip, or a workflow.json"
+                    message: "not read: this is an XML schema or XSLT map (Logic Apps Standard \
+                              projects keep them in Artifacts/), not a workflow. Drop the whole \
+                              project .zip, or a workflow.json"
                         .into(),
                 });
             }
@@ -1338,9 +1362,8 @@ fn read_connections_json(
 // ---------------------------------------------------------------------------
 // Finishing touches
 
-/// ARM expressions are references, not literal text; steps that use a
-/// connection the workflow does not list still get one.
-fn finish(app: &mut App) {
+/// In an ARM template, `[…]` strings are template expressions, filled in at deployment.
+fn mark_arm_expressions(app: &mut App) {
     for v in &mut app.values {
         if v.kind == ValueKind::Literal && is_arm_expression(&v.value) {
             v.kind = ValueKind::Expression;
@@ -1353,6 +1376,13 @@ fn finish(app: &mut App) {
                 http.url_is_expression = true;
             }
         }
+    }
+}
+
+/// ARM expressions are references, not literal text; steps that use a
+/// connection the workflow does not list still get one.
+fn finish(app: &mut App) {
+    for step in &mut app.steps {
         // Connector of a step whose connection the workflow lists.
         if let Some(key) = &step.connection {
             if let Some(c) = app.connections.iter().find(|c| &c.id == key) {
