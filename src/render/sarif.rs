@@ -132,6 +132,22 @@ fn uri(path: &str) -> String {
     out
 }
 
+/// The scanned file: relative paths stay relative references (what code
+/// scanning services match against the repository); absolute paths become
+/// `file://` URIs, as SARIF asks for absolute locations.
+fn file_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let drive = path.as_bytes().get(1) == Some(&b':') && path.as_bytes().get(2) == Some(&b'/');
+    if let (true, Some(letter), Some(rest)) = (drive, path.get(..2), path.get(2..)) {
+        // `C:/x` → `file:///C:/x` (the colon after the drive letter stays).
+        format!("file:///{letter}{}", uri(rest))
+    } else if path.starts_with('/') {
+        format!("file://{}", uri(&path))
+    } else {
+        uri(&path)
+    }
+}
+
 /// `run.artifacts`: every file results point at, in first-seen order. A file
 /// inside an archive is its own artifact (uri = the path inside the archive)
 /// whose `parentIndex` is the archive, as SARIF 2.1.0 §3.24.3 describes.
@@ -162,7 +178,7 @@ impl Artifacts {
 
     /// The `artifactLocation` for a finding's file.
     fn location(&mut self, outer: &str, inner: Option<&str>) -> Value {
-        let outer_uri = uri(outer);
+        let outer_uri = file_uri(outer);
         let outer_index = self.index(None, outer_uri.clone());
         match inner {
             Some(inner) => {
@@ -332,6 +348,13 @@ mod tests {
             "results": run["results"],
         });
         insta::assert_snapshot!(serde_json::to_string_pretty(&part).unwrap());
+    }
+
+    #[test]
+    fn absolute_paths_are_file_uris() {
+        assert_eq!(file_uri("/tmp/my flow.json"), "file:///tmp/my%20flow.json");
+        assert_eq!(file_uri("C:\\Users\\a\\f.zip"), "file:///C:/Users/a/f.zip");
+        assert_eq!(file_uri("exports/f.json"), "exports/f.json");
     }
 
     #[test]
