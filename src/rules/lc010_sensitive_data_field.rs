@@ -175,7 +175,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             location,
             message: format!("{subject} handles {kind}: {}.", group.describe(8)),
             why: format!(
-                "This data falls under {law}: anyone who can open this {} or its run history can see it, and every service it is passed to keeps a copy.",
+                "This data falls under {law}: anyone who can open this {} or its run history can see it, and any service it is passed on to may keep a copy.",
                 app_word(app.platform)
             ),
             fix: fix(app.platform),
