@@ -20,6 +20,7 @@ mod lc009_connection_runs_as_maker;
 mod lc010_sensitive_data_field;
 mod lc011_all_fields_fetched;
 mod lc012_sensitive_data_to_external_connector;
+mod lc013_secure_inputs_outputs_off;
 mod lc014_sample_data_with_sensitive_values;
 mod lc016_subworkflow_callable_by_anyone;
 mod lc017_any_website_can_call_trigger;
@@ -86,6 +87,7 @@ pub static RULES: &[&Rule] = &[
     &lc010_sensitive_data_field::RULE,
     &lc011_all_fields_fetched::RULE,
     &lc012_sensitive_data_to_external_connector::RULE,
+    &lc013_secure_inputs_outputs_off::RULE,
     &lc014_sample_data_with_sensitive_values::RULE,
     &lc016_subworkflow_callable_by_anyone::RULE,
     &lc017_any_website_can_call_trigger::RULE,
