@@ -304,6 +304,69 @@ mod tests {
         );
     }
 
+    /// Every `required` list of sarif-schema-2.1.0.json that applies to the
+    /// objects lcscan writes, checked by hand (no network in tests).
+    #[test]
+    fn required_properties_of_the_2_1_0_schema() {
+        fn has(v: &Value, keys: &[&str], what: &str) {
+            for k in keys {
+                assert!(v.get(*k).is_some(), "{what} lacks required '{k}': {v}");
+            }
+        }
+        fn message(v: &Value, what: &str) {
+            // message / multiformatMessageString: `text` (or `id`) required, a string.
+            assert!(v["text"].is_string(), "{what}: {v}");
+        }
+        let d = doc();
+        has(&d, &["version", "runs"], "sarifLog");
+        for run in d["runs"].as_array().unwrap() {
+            has(run, &["tool"], "run");
+            has(&run["tool"], &["driver"], "tool");
+            has(&run["tool"]["driver"], &["name"], "toolComponent");
+            for r in run["tool"]["driver"]["rules"].as_array().unwrap() {
+                has(r, &["id"], "reportingDescriptor");
+                for m in ["shortDescription", "fullDescription", "help"] {
+                    message(&r[m], m);
+                }
+                let level = r["defaultConfiguration"]["level"].as_str().unwrap();
+                assert!(["none", "note", "warning", "error"].contains(&level));
+                let sev: f64 = r["properties"]["security-severity"]
+                    .as_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((0.0..=10.0).contains(&sev));
+            }
+            for inv in run["invocations"].as_array().unwrap() {
+                has(inv, &["executionSuccessful"], "invocation");
+                for n in inv["toolExecutionNotifications"].as_array().unwrap() {
+                    has(n, &["message"], "notification");
+                    message(&n["message"], "notification.message");
+                }
+            }
+            let artifacts = run["artifacts"].as_array().unwrap();
+            for a in artifacts {
+                if let Some(p) = a.get("parentIndex") {
+                    assert!(p.as_u64().unwrap() < artifacts.len() as u64);
+                }
+            }
+            for res in run["results"].as_array().unwrap() {
+                has(res, &["message"], "result");
+                message(&res["message"], "result.message");
+                assert!(res["ruleIndex"].as_i64().unwrap() >= -1);
+                for loc in res["locations"].as_array().unwrap() {
+                    let al = &loc["physicalLocation"]["artifactLocation"];
+                    let i = al["index"].as_u64().unwrap() as usize;
+                    // §3.4.3: with an index, uri equals that artifact's uri.
+                    assert_eq!(artifacts[i]["location"]["uri"], al["uri"]);
+                }
+                for (k, v) in res["partialFingerprints"].as_object().unwrap() {
+                    assert!(k.contains('/') && v.is_string());
+                }
+            }
+        }
+    }
+
     #[test]
     fn rule_index_points_at_the_rule() {
         let d = doc();
