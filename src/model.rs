@@ -117,6 +117,7 @@ impl Platform {
             Platform::Make => "module",
             Platform::Appsmith | Platform::ToolJet | Platform::Retool => "query",
             Platform::UiPath => "activity",
+            Platform::PowerApps => "control",
             _ => "step",
         }
     }

@@ -5,6 +5,7 @@ pub mod common;
 pub mod logic_apps;
 pub mod n8n;
 pub mod node_red;
+pub mod power_apps;
 pub mod power_automate;
 pub mod pp_solution;
 pub mod salesforce;
@@ -35,6 +36,7 @@ pub static PARSERS: &[&Parser] = &[
     &logic_apps::PARSER,
     &power_automate::PARSER,
     &node_red::PARSER,
+    &power_apps::PARSER,
     &pp_solution::PARSER,
 ];
 
