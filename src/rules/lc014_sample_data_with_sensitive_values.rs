@@ -7,7 +7,7 @@
 //! and secrets.
 
 use crate::detect::fields::{classify_name, classify_value};
-use crate::detect::secrets::{scan_value, Confidence};
+use crate::detect::secrets::{scan_value, tokenize_key, Confidence};
 use crate::model::{App, Platform, SampleData, ValueContext};
 use crate::report::{mask, Severity};
 use crate::rules::{step_ref, Context, Hit, Rule};
@@ -98,6 +98,9 @@ fn inspect(app: &App, sample: &SampleData, ctx: &Context) -> Found {
             }
             continue;
         }
+        if is_technical(&value.key, &value.location.path) {
+            continue;
+        }
         if let Some(class) = classify_value(&value.value) {
             add(&mut found.labels, class.label.clone());
             if found.evidence.is_none() {
@@ -106,6 +109,32 @@ fn inspect(app: &App, sample: &SampleData, ctx: &Context) -> Found {
         }
     }
     found
+}
+
+/// Request headers and id / trace / address fields hold numbers that only
+/// look like phone or card numbers (`x-forwarded-for`, `x-datadog-trace-id`).
+fn is_technical(key: &str, path: &str) -> bool {
+    if path.contains("/headers/") || key.starts_with("x-") {
+        return true;
+    }
+    tokenize_key(key).iter().any(|t| {
+        matches!(
+            t.as_str(),
+            "id" | "ids"
+                | "trace"
+                | "span"
+                | "ip"
+                | "forwarded"
+                | "timestamp"
+                | "time"
+                | "date"
+                | "version"
+                | "uuid"
+                | "guid"
+                | "hash"
+                | "checksum"
+        )
+    })
 }
 
 fn check(app: &App, ctx: &Context) -> Vec<Hit> {
@@ -230,6 +259,18 @@ mod tests {
         let hits = run(&app(&["email"], &[]));
         assert_eq!(hits.len(), 1);
         assert!(hits[0].message.contains("(email)"), "{}", hits[0].message);
+    }
+
+    #[test]
+    fn header_and_id_numbers_are_not_personal_data() {
+        assert!(run(&app(
+            &["headers"],
+            &[
+                ("x-forwarded-for", "52.31.10.7"),
+                ("traceId", "5476000000000000047")
+            ],
+        ))
+        .is_empty());
     }
 
     #[test]
