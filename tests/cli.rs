@@ -326,3 +326,57 @@ fn symlinked_folders_are_not_followed() {
         "one file, one report"
     );
 }
+
+#[test]
+fn json_policy_can_lower_a_severity_below_the_gate() {
+    let dir = scratch("json-policy");
+    // Without LC001's critical and with every other rule off, nothing reaches high.
+    let ids: Vec<String> = lcscan::rules::RULES
+        .iter()
+        .filter(|r| r.id != "LC001")
+        .map(|r| format!("\"{}\"", r.id))
+        .collect();
+    let p = dir.join("policy.json");
+    std::fs::write(
+        &p,
+        format!(
+            "{{\"name\":\"json lab\",\"disabled_rules\":[{}],\"severity\":{{\"LC001\":\"medium\"}}}}",
+            ids.join(",")
+        ),
+    )
+    .unwrap();
+    let o = lcscan(&["scan", RISKY, "--policy", p.to_str().unwrap(), "-f", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["tool"]["policy"], "json lab");
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(findings
+        .iter()
+        .all(|f| f["rule_id"] == "LC001" && f["severity"] == "medium"));
+    // The same findings fail a medium gate.
+    let o = lcscan(&[
+        "scan",
+        RISKY,
+        "--policy",
+        p.to_str().unwrap(),
+        "--fail-on",
+        "medium",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"severity\": {\"LC001\": \"urgent\"}}").unwrap();
+    let o = lcscan(&["scan", RISKY, "--policy", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("lcscan: policy "), "{}", stderr(&o));
+}
+
+#[test]
+fn an_output_file_that_cannot_be_written_exits_2() {
+    let dir = scratch("out");
+    let target = dir.join("no/such/folder/report.json");
+    let o = lcscan(&["scan", RISKY, "-o", target.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("could not write"), "{}", stderr(&o));
+}
