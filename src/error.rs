@@ -12,6 +12,7 @@ Salesforce Flow metadata (.flow-meta.xml or .flow), \
 Node-RED flows (flows.json, exported flows, flows_cred.json), \
 Power Platform solutions (solution .zip or unpacked solution.xml / customizations.xml), \
 Power Apps canvas apps (.msapp, or unpacked Src/*.fx.yaml / *.pa.yaml sources), \
+Make scenario blueprints (.json), \
 and Azure Logic Apps (ARM templates, Logic Apps Standard workflow.json / project .zip, or a workflow definition)";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

@@ -16,9 +16,11 @@ const PLATFORMS: &[&str] = &[
     "n8n-credentials",
     "power-automate",
     "pp-solution",
+    "powerapps-canvas",
     "salesforce-flow",
     "logic-apps",
     "nodered",
+    "make",
 ];
 
 fn corpus_root() -> Option<PathBuf> {

@@ -38,7 +38,7 @@ fn rule_ids(report: &Report) -> Vec<&str> {
 fn tab_with_public_endpoint_is_read_fully() {
     let (apps, notes) = parse_bytes(&read("orders-api.json"), "orders-api.json");
     assert!(notes.is_empty(), "{notes:?}");
-    assert_eq!(apps.len(), 2, "one tab and the config nodes");
+    assert_eq!(apps.len(), 3, "one tab, the config nodes, the credentials");
     let app = &apps[0];
     assert_eq!(app.platform, Platform::NodeRed);
     assert_eq!(app.kind, AppKind::Workflow);
@@ -133,9 +133,13 @@ fn tab_with_public_endpoint_is_read_fully() {
     let region = app.values.iter().find(|v| v.key == "REGION").unwrap();
     assert_eq!(region.context, ValueContext::Variable);
 
-    // Config nodes: the broker's inline credentials are plain text.
-    let config = &apps[1];
-    assert_eq!(config.name, "Configuration nodes");
+    // Config nodes: the broker's inline credentials are plain text, kept
+    // as a credential store of their own.
+    assert_eq!(apps[1].name, "Configuration nodes");
+    assert!(apps[1].credentials.is_empty());
+    let config = &apps[2];
+    assert_eq!(config.name, "Node-RED credentials in orders-api");
+    assert_eq!(config.kind, AppKind::CredentialStore);
     let cred = &config.credentials[0];
     assert_eq!(cred.name, "Plant broker");
     assert_eq!(cred.credential_type, "mqtt-broker");

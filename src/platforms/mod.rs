@@ -3,6 +3,7 @@
 
 pub mod common;
 pub mod logic_apps;
+pub mod make;
 pub mod n8n;
 pub mod node_red;
 pub mod power_apps;
@@ -38,6 +39,7 @@ pub static PARSERS: &[&Parser] = &[
     &node_red::PARSER,
     &power_apps::PARSER,
     &pp_solution::PARSER,
+    &make::PARSER,
 ];
 
 /// Parse a bundle into apps, or say why nothing in it could be read.

@@ -417,6 +417,34 @@ fn parse_flows(nodes: &[Json], file: &str, base: &str) -> Vec<App> {
     for app in &mut apps {
         finish(app);
     }
+    // Credentials written into nodes are a credential store inside the flow
+    // file: one component of their own, so they are reported once (LC018).
+    let mut store = new_app(
+        format!("Node-RED credentials in {}", file_stem(file)),
+        Location::new(file, base),
+    );
+    store.kind = AppKind::CredentialStore;
+    for app in &mut apps {
+        let prefixes: Vec<String> = app
+            .credentials
+            .iter()
+            .map(|c| format!("{}/", c.location.path))
+            .collect();
+        if prefixes.is_empty() {
+            continue;
+        }
+        store.credentials.append(&mut app.credentials);
+        let (moved, kept): (Vec<Value>, Vec<Value>) = std::mem::take(&mut app.values)
+            .into_iter()
+            .partition(|v| prefixes.iter().any(|p| v.location.path.starts_with(p)));
+        app.values = kept;
+        store.values.extend(moved);
+    }
+    // The config nodes' component stays only if more than credentials was found.
+    apps.retain(|a| a.id.is_some() || !a.values.is_empty() || a.name != "Configuration nodes");
+    if !store.credentials.is_empty() {
+        apps.push(store);
+    }
     apps
 }
 
