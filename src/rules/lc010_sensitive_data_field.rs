@@ -5,10 +5,13 @@
 //! plus the policy's `sensitive_fields`). One finding per step lists its
 //! sensitive fields, so a flow touching thirty columns is not thirty findings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// At most this many distinct sensitive fields are listed per step.
+const MAX_FIELDS_PER_STEP: usize = 50;
 
 use crate::detect::fields::regulations;
-use crate::model::{App, DataField, FieldClass, Platform};
+use crate::model::{App, DataField, FieldClass, Platform, Step};
 use crate::report::Severity;
 use crate::rules::{step_ref, Context, Hit, Rule};
 
@@ -98,6 +101,12 @@ impl StepFields<'_> {
 /// Classified fields of enabled steps, grouped by step (fields without a step
 /// form one group with `step_id: None`).
 pub(super) fn sensitive_fields_by_step(app: &App) -> Vec<StepFields<'_>> {
+    let disabled: HashSet<&str> = app
+        .steps
+        .iter()
+        .filter(|s| s.disabled)
+        .map(|s| s.id.as_str())
+        .collect();
     let mut groups: BTreeMap<Option<&str>, (usize, Vec<&DataField>)> = BTreeMap::new();
     for (order, field) in app.fields.iter().enumerate() {
         if field.classification.is_none() {
@@ -105,12 +114,14 @@ pub(super) fn sensitive_fields_by_step(app: &App) -> Vec<StepFields<'_>> {
         }
         let step_id = field.step_id.as_deref();
         if let Some(id) = step_id {
-            if app.step(id).is_some_and(|s| s.disabled) {
+            if disabled.contains(id) {
                 continue;
             }
         }
         let group = groups.entry(step_id).or_insert((order, Vec::new()));
-        if !group.1.iter().any(|f| f.name == field.name) {
+        // Steps rarely touch many distinct sensitive fields; keep the list short
+        // so this stays linear even for a hostile export.
+        if group.1.len() < MAX_FIELDS_PER_STEP && !group.1.iter().any(|f| f.name == field.name) {
             group.1.push(field);
         }
     }
@@ -131,9 +142,10 @@ pub(super) fn is_special_category(class: &FieldClass) -> bool {
 }
 
 fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
+    let steps: HashMap<&str, &Step> = app.steps.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut hits = Vec::new();
     for group in sensitive_fields_by_step(app) {
-        let step = group.step_id.and_then(|id| app.step(id));
+        let step = group.step_id.and_then(|id| steps.get(id).copied());
         let (where_, location) = match step {
             Some(s) => (
                 step_ref(app.platform, &s.name),
@@ -217,7 +229,7 @@ fn fix(platform: Platform) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{FieldUse, Location, Step};
+    use crate::model::{FieldUse, Location};
     use crate::policy::Policy;
 
     pub(crate) fn field(name: &str, step: &str, category: &str, label: &str) -> DataField {

@@ -170,6 +170,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
     if by_step.is_empty() {
         return Vec::new();
     }
+    let steps: HashMap<&str, &Step> = app.steps.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
     for e in &app.edges {
         next.entry(e.from.as_str()).or_default().push(e.to.as_str());
@@ -190,7 +191,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
         let Some(from) = origin.get(id).copied() else {
             continue;
         };
-        if app.step(id).is_some_and(|s| s.disabled) {
+        if steps.get(id).is_some_and(|s| s.disabled) {
             continue;
         }
         for &to in next.get(id).map(Vec::as_slice).unwrap_or_default() {
@@ -202,7 +203,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
     }
     let mut hits = Vec::new();
     for id in order {
-        let Some(step) = app.step(id) else {
+        let Some(step) = steps.get(id).copied() else {
             continue;
         };
         let Some(target) = outside_target(step, ctx.policy) else {
@@ -214,7 +215,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
         let Some(fields) = by_step.get(source_id) else {
             continue;
         };
-        let source_name = app.step(source_id).map_or(source_id, |s| s.name.as_str());
+        let source_name = steps.get(source_id).map_or(source_id, |s| s.name.as_str());
         let direct = source_id == id;
         let message = if direct {
             format!(
@@ -361,6 +362,48 @@ mod tests {
             c.category = "credential".into();
         }
         assert!(run(&a, &Policy::empty()).is_empty());
+    }
+
+    #[test]
+    fn a_long_chain_is_searched_once() {
+        let n = 20_000;
+        let mut a = app("https://hooks.partner.example/in");
+        a.steps = (0..n)
+            .map(|i| step(&format!("s{i}"), StepKind::Variable))
+            .collect();
+        a.steps
+            .push(http("Post", "https://hooks.partner.example/in"));
+        a.edges = (0..n)
+            .map(|i| Edge {
+                from: format!("s{i}"),
+                to: if i + 1 == n {
+                    "Post".into()
+                } else {
+                    format!("s{}", i + 1)
+                },
+                kind: "main".into(),
+            })
+            .collect();
+        a.fields = (0..n)
+            .map(|i| DataField {
+                name: "email".into(),
+                step_id: Some(format!("s{i}")),
+                classification: Some(FieldClass {
+                    category: "pii".into(),
+                    label: "e-mail address".into(),
+                }),
+                ..DataField::default()
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let hits = run(&a, &Policy::empty());
+        assert_eq!(hits.len(), 1);
+        assert!(
+            hits[0].message.contains("read by the node 's19999'"),
+            "{}",
+            hits[0].message
+        );
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
     }
 
     #[test]
