@@ -22,6 +22,7 @@ mod lc011_all_fields_fetched;
 mod lc012_sensitive_data_to_external_connector;
 mod lc013_secure_inputs_outputs_off;
 mod lc014_sample_data_with_sensitive_values;
+mod lc015_hardcoded_record_id_or_environment_url;
 mod lc016_subworkflow_callable_by_anyone;
 mod lc017_any_website_can_call_trigger;
 mod lc018_plaintext_credentials_in_export;
@@ -89,6 +90,7 @@ pub static RULES: &[&Rule] = &[
     &lc012_sensitive_data_to_external_connector::RULE,
     &lc013_secure_inputs_outputs_off::RULE,
     &lc014_sample_data_with_sensitive_values::RULE,
+    &lc015_hardcoded_record_id_or_environment_url::RULE,
     &lc016_subworkflow_callable_by_anyone::RULE,
     &lc017_any_website_can_call_trigger::RULE,
     &lc018_plaintext_credentials_in_export::RULE,

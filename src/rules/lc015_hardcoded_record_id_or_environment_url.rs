@@ -1,0 +1,452 @@
+//! LC015 hardcoded-record-id-or-environment-url: a step has a Salesforce
+//! record id or an org / environment address typed into it.
+//!
+//! Record ids are 15 or 18 letters and digits starting with a known key
+//! prefix (`001` Account, `005` User, `00G` queue, `a0X` custom objects…),
+//! with the reserved sixth character `0`; 18-character ids must carry a
+//! valid case checksum. Addresses are `*.my.salesforce.com`,
+//! `*.lightning.force.com` and Dataverse `*.crm*.dynamics.com` hosts in
+//! values and endpoints.
+
+use std::collections::BTreeSet;
+
+use crate::model::{App, Location, Platform, ValueContext, ValueKind};
+use crate::report::{mask, Severity};
+use crate::rules::{step_ref, Context, Hit, Rule};
+
+use super::lc010_sensitive_data_field::app_word;
+
+pub static RULE: Rule = Rule {
+    id: "LC015",
+    name: "hardcoded-record-id-or-environment-url",
+    title: "Record id or org address typed in",
+    severity: Severity::Low,
+    owasp: "CD-SEC-09",
+    owasp_lcnc: "LCNC-SEC-09",
+    cwe: 547,
+    doc: DOC,
+    check,
+};
+
+const DOC: &str = r#"## What it finds
+
+Values typed straight into a step that only make sense in one org or
+environment: Salesforce record ids (15 or 18 characters starting with a key
+prefix such as `001` Account, `003` Contact, `005` User, `00G` queue or
+group, `012` record type, `a0…` custom objects) and the addresses of one
+org or environment (`https://acme.my.salesforce.com`,
+`acme.lightning.force.com`, Dataverse `https://contoso.crm4.dynamics.com`).
+Saved sample data and values computed while the app runs are ignored.
+
+## Why it matters
+
+Record ids and org addresses are different in every sandbox and in
+production. When the app is moved, the step points to a record that does
+not exist — or to the wrong one — so it fails, assigns work to a person who
+left, or keeps reading and writing the test org from production. A fixed
+user or queue id also quietly decides who gets records, which nobody sees
+when reviewing the app.
+
+## How to fix
+
+**Salesforce** — find the record while the flow runs instead: add a *Get
+Records* element that looks it up by a stable value (a queue's or record
+type's *Developer Name*, a user's username), or keep the id in a custom
+label or custom metadata type. For org addresses use a *Named Credential*
+or the `{!$Api.Partner_Server_URL_…}` global variable.
+
+**Power Automate** — keep the address and ids in *environment variables*
+(in your solution: *New* › *More* › *Environment variable*) and use those in
+the action, so each environment gets its own value.
+
+**n8n** — put the org address in the credential (its instance URL) or in an
+n8n variable, and look records up by a stable field instead of an id.
+
+## Example
+
+A Get Records filter `OwnerId = 0055g00000AbCdEAAZ` or a variable holding
+`https://acme.my.salesforce.com/lightning/r/Contact/view` is reported; the
+same filter using `{!$User.Id}` is not.
+"#;
+
+/// Known key prefixes and what they name.
+const PREFIXES: &[(&str, &str)] = &[
+    ("001", "Account"),
+    ("003", "Contact"),
+    ("005", "User"),
+    ("006", "Opportunity"),
+    ("00D", "organisation"),
+    ("00E", "role"),
+    ("00G", "queue or group"),
+    ("00O", "report"),
+    ("00Q", "Lead"),
+    ("00T", "Task"),
+    ("00U", "Event"),
+    ("00e", "profile"),
+    ("00X", "e-mail template"),
+    ("012", "record type"),
+    ("015", "document"),
+    ("01t", "Product"),
+    ("02i", "Asset"),
+    ("068", "file version"),
+    ("069", "file"),
+    ("0PS", "permission set"),
+    ("500", "Case"),
+    ("701", "Campaign"),
+    ("800", "Contract"),
+    ("801", "Order"),
+];
+
+const CHECKSUM_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+
+/// What a Salesforce record id names ("User", "custom object"), if `t` is one.
+pub(super) fn record_id_kind(t: &str) -> Option<&'static str> {
+    let bytes = t.as_bytes();
+    if !(bytes.len() == 15 || bytes.len() == 18) || !bytes.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let prefix = t.get(..3)?;
+    let kind = match PREFIXES.iter().find(|(p, _)| *p == prefix) {
+        Some((_, k)) => *k,
+        None if bytes.first() == Some(&b'a') && bytes.get(1).is_some_and(u8::is_ascii_digit) => {
+            "custom object"
+        }
+        None => return None,
+    };
+    // The sixth character is reserved and always `0`.
+    if bytes.get(5) != Some(&b'0') {
+        return None;
+    }
+    if bytes.len() == 18 {
+        for chunk in 0..3 {
+            let mut bits = 0usize;
+            for j in 0..5 {
+                if bytes.get(chunk * 5 + j).is_some_and(u8::is_ascii_uppercase) {
+                    bits |= 1 << j;
+                }
+            }
+            if CHECKSUM_ALPHABET.get(bits) != bytes.get(15 + chunk) {
+                return None;
+            }
+        }
+        Some(kind)
+    } else if bytes.iter().skip(3).any(u8::is_ascii_alphabetic) {
+        // 15 digits are more likely a number than an id.
+        Some(kind)
+    } else {
+        None
+    }
+}
+
+/// A host that belongs to one Salesforce org or one Dataverse environment.
+pub(super) fn is_instance_host(host: &str) -> bool {
+    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let org_part = |suffix: &str| {
+        h.strip_suffix(suffix)
+            .is_some_and(|rest| !rest.is_empty() && !rest.ends_with('.'))
+    };
+    if org_part(".my.salesforce.com") || org_part(".lightning.force.com") {
+        return true;
+    }
+    let Some(rest) = h.strip_suffix(".dynamics.com") else {
+        return false;
+    };
+    let mut labels = rest.rsplit('.');
+    let crm = labels.next().unwrap_or_default();
+    let is_crm = crm
+        .strip_prefix("crm")
+        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+    is_crm && labels.next().is_some_and(|org| !org.is_empty())
+}
+
+/// Hosts of `http(s)://` addresses in `text`, and `text` itself when it is a bare host.
+fn hosts_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    for (at, _) in lower.match_indices("://") {
+        let host: String = lower
+            .get(at + 3..)
+            .unwrap_or_default()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+            .collect();
+        if !host.is_empty() {
+            out.push(host);
+        }
+    }
+    let bare = lower.trim();
+    if out.is_empty() && !bare.contains(['/', ' ', ':']) && bare.contains('.') {
+        out.push(bare.to_string());
+    }
+    out
+}
+
+enum Found {
+    RecordId(&'static str),
+    Address,
+}
+
+fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
+    let mut seen: BTreeSet<(Option<String>, String)> = BTreeSet::new();
+    let mut hits = Vec::new();
+    for value in &app.values {
+        if value.kind == ValueKind::Expression
+            || matches!(
+                value.context,
+                ValueContext::SampleData | ValueContext::Credential
+            )
+        {
+            continue;
+        }
+        let step_id = value.step_id.clone();
+        if step_id
+            .as_deref()
+            .and_then(|id| app.step(id))
+            .is_some_and(|s| s.disabled)
+        {
+            continue;
+        }
+        for token in value.value.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if let Some(kind) = record_id_kind(token) {
+                if seen.insert((step_id.clone(), token.to_string())) {
+                    hits.push(hit(
+                        app,
+                        step_id.as_deref(),
+                        &value.key,
+                        token,
+                        Found::RecordId(kind),
+                        &value.location,
+                    ));
+                }
+            }
+        }
+        for host in hosts_in(&value.value) {
+            if is_instance_host(&host) && seen.insert((step_id.clone(), host.clone())) {
+                hits.push(hit(
+                    app,
+                    step_id.as_deref(),
+                    &value.key,
+                    &host,
+                    Found::Address,
+                    &value.location,
+                ));
+            }
+        }
+    }
+    for ep in &app.endpoints {
+        let Some(host) = ep.host.as_deref() else {
+            continue;
+        };
+        let step_id = ep.step_id.clone();
+        if !is_instance_host(host)
+            || step_id
+                .as_deref()
+                .and_then(|id| app.step(id))
+                .is_some_and(|s| s.disabled)
+        {
+            continue;
+        }
+        if seen.insert((step_id.clone(), host.to_string())) {
+            hits.push(hit(
+                app,
+                step_id.as_deref(),
+                "",
+                host,
+                Found::Address,
+                &ep.location,
+            ));
+        }
+    }
+    hits
+}
+
+fn hit(
+    app: &App,
+    step_id: Option<&str>,
+    key: &str,
+    text: &str,
+    found: Found,
+    location: &Location,
+) -> Hit {
+    let step = step_id.and_then(|id| app.step(id));
+    let (subject, location) = match step {
+        Some(s) => (
+            capitalise(&step_ref(app.platform, &s.name)),
+            location.clone().with_step(s.name.clone()),
+        ),
+        None => (
+            format!("The {} '{}'", app_word(app.platform), app.name),
+            location.clone(),
+        ),
+    };
+    let under = if key.is_empty() || key.eq_ignore_ascii_case(text) {
+        String::new()
+    } else {
+        format!(" (in '{key}')")
+    };
+    let (message, why, evidence) = match found {
+        Found::RecordId(kind) => (
+            format!("{subject} has a fixed {kind} record id typed in{under}."),
+            format!(
+                "Record ids differ between sandbox and production, so when this {} is moved it points to a missing or wrong {kind} and fails or changes the wrong record.",
+                app_word(app.platform)
+            ),
+            format!("record id {}", mask(text)),
+        ),
+        Found::Address => (
+            format!("{subject} has the address of one org or environment, {text}, typed in{under}."),
+            format!(
+                "When this {} is moved to another sandbox or to production it keeps using {text}, so it fails or reads and changes data in the wrong environment.",
+                app_word(app.platform)
+            ),
+            format!("address {text}"),
+        ),
+    };
+    Hit {
+        location,
+        message,
+        why,
+        fix: fix(app.platform, &found),
+        evidence: Some(evidence),
+        severity: None,
+        key: text.to_string(),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+fn fix(platform: Platform, found: &Found) -> String {
+    match (platform, found) {
+        (Platform::SalesforceFlow, Found::RecordId(_)) => "Look the record up while the flow runs with a Get Records element (by Developer Name, username or another stable field), or keep the id in a custom label or custom metadata type.".into(),
+        (Platform::SalesforceFlow, Found::Address) => "Replace the typed address with a Named Credential or the {!$Api.Partner_Server_URL_…} global variable.".into(),
+        (Platform::PowerAutomate | Platform::LogicApps, _) => "Keep the value in an environment variable of your solution (New › More › Environment variable) and use that in the action.".into(),
+        (Platform::N8n, Found::Address) => "Put the org address in the node's credential (its instance URL) or in an n8n variable instead of the node.".into(),
+        (Platform::N8n, Found::RecordId(_)) => "Look the record up by a stable field in an earlier node, or keep the id in an n8n variable.".into(),
+        _ => "Look the value up while the app runs, or keep it in per-environment settings, instead of typing it into the step.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Endpoint, Step, Value};
+    use crate::policy::Policy;
+
+    fn app(platform: Platform, values: &[(&str, &str, ValueKind)]) -> App {
+        App {
+            platform,
+            name: "Case routing".into(),
+            steps: vec![Step {
+                id: "Assign_Owner".into(),
+                name: "Assign owner".into(),
+                ..Step::default()
+            }],
+            values: values
+                .iter()
+                .map(|(key, value, kind)| Value {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                    kind: *kind,
+                    step_id: Some("Assign_Owner".into()),
+                    location: Location::new("f.flow-meta.xml", "/Flow/recordUpdates[1]"),
+                    ..Value::default()
+                })
+                .collect(),
+            ..App::default()
+        }
+    }
+
+    fn run(app: &App) -> Vec<Hit> {
+        let policy = Policy::empty();
+        check(app, &Context { policy: &policy })
+    }
+
+    #[test]
+    fn record_ids_are_recognised_by_prefix_and_checksum() {
+        assert_eq!(record_id_kind("0055g00000AbCdEAAV"), Some("User"));
+        assert_eq!(record_id_kind("00G5g00000QuEuE"), Some("queue or group"));
+        assert_eq!(record_id_kind("a0X5g00000LmNoPEAV"), Some("custom object"));
+        // Wrong checksum, reserved character not 0, all digits, unknown prefix.
+        assert_eq!(record_id_kind("0055g00000AbCdEAAA"), None);
+        assert_eq!(record_id_kind("005FAKE000Test1AAA"), None);
+        assert_eq!(record_id_kind("001000000000000"), None);
+        assert_eq!(record_id_kind("9995g00000AbCdE"), None);
+        assert_eq!(record_id_kind("OrderNumber12345"), None);
+    }
+
+    #[test]
+    fn instance_hosts_are_recognised() {
+        assert!(is_instance_host("acme.my.salesforce.com"));
+        assert!(is_instance_host("acme--uat.sandbox.my.salesforce.com"));
+        assert!(is_instance_host("acme.lightning.force.com"));
+        assert!(is_instance_host("contoso.crm4.dynamics.com"));
+        assert!(is_instance_host("contoso.api.crm.dynamics.com"));
+        assert!(!is_instance_host("login.salesforce.com"));
+        assert!(!is_instance_host("my.salesforce.com"));
+        assert!(!is_instance_host("www.dynamics.com"));
+        assert!(!is_instance_host("api.example.test"));
+    }
+
+    #[test]
+    fn typed_id_and_org_address_are_reported_once_each() {
+        let a = app(
+            Platform::SalesforceFlow,
+            &[
+                ("OwnerId", "0055g00000AbCdEAAV", ValueKind::Literal),
+                ("OwnerId", "0055g00000AbCdEAAV", ValueKind::Literal),
+                (
+                    "Portal_URL",
+                    "https://acme.my.salesforce.com/lightning/r/Case/view",
+                    ValueKind::Literal,
+                ),
+            ],
+        );
+        let mut a = a;
+        a.endpoints.push(Endpoint {
+            url: "https://acme.my.salesforce.com/lightning/r/Case/view".into(),
+            host: Some("acme.my.salesforce.com".into()),
+            step_id: Some("Assign_Owner".into()),
+            ..Endpoint::default()
+        });
+        let hits = run(&a);
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!(
+            hits[0].message,
+            "The element 'Assign owner' has a fixed User record id typed in (in 'OwnerId')."
+        );
+        assert_eq!(
+            hits[0].evidence.as_deref(),
+            Some("record id 0055••••••AV (18 characters)")
+        );
+        assert!(hits[0].fix.contains("Get Records"));
+        assert!(hits[1].message.contains("acme.my.salesforce.com"));
+    }
+
+    #[test]
+    fn running_user_references_and_computed_values_are_fine() {
+        let a = app(
+            Platform::SalesforceFlow,
+            &[
+                ("OwnerId", "{!$User.Id}", ValueKind::Expression),
+                ("OwnerId", "0055g00000AbCdEAAV", ValueKind::Expression),
+                (
+                    "Url",
+                    "https://login.salesforce.com/services",
+                    ValueKind::Literal,
+                ),
+                (
+                    "Subject",
+                    "Order 123456789012345 shipped",
+                    ValueKind::Literal,
+                ),
+            ],
+        );
+        assert!(run(&a).is_empty());
+    }
+}
