@@ -90,7 +90,11 @@ fn inspect(app: &App, sample: &SampleData, ctx: &Context) -> Found {
             .filter(|h| h.confidence >= Confidence::Medium)
             .collect();
         if let Some(hit) = secrets.first() {
-            add(&mut found.labels, hit.name.clone());
+            // The field name may already have said it ("secret, token or API key (access_token)").
+            let named = format!("({})", value.key);
+            if !found.labels.iter().any(|l| l.ends_with(&named)) {
+                add(&mut found.labels, hit.name.clone());
+            }
             found.secret = true;
             if found.evidence.is_none() {
                 let text = value.value.get(hit.start..hit.end).unwrap_or(&value.value);
@@ -179,7 +183,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
                 labels.join(", ")
             ),
             why: why.into(),
-            fix: fix(app.platform, step_name.as_deref()),
+            fix: fix(app.platform, step_name.as_deref(), found.secret),
             evidence: found.evidence,
             severity: None,
             key: sample.step_id.clone().unwrap_or_default(),
@@ -188,10 +192,15 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
     hits
 }
 
-fn fix(platform: Platform, step: Option<&str>) -> String {
+fn fix(platform: Platform, step: Option<&str>, secret: bool) -> String {
     let node = step.map_or_else(|| "the node".to_string(), |s| format!("the node '{s}'"));
+    let rotate = if secret {
+        "; then change the key or password it held"
+    } else {
+        ""
+    };
     match platform {
-        Platform::N8n => format!("Open {node}, delete the pinned data with the pin icon in its output panel, and save; change any key or password it held."),
+        Platform::N8n => format!("Open {node}, delete the pinned data with the pin icon in its output panel, and save{rotate}."),
         _ => "Delete the saved sample data from the export and use made-up values instead.".into(),
     }
 }
