@@ -5,7 +5,7 @@
 //! sharing is high (critical when people use the flow directly, medium when
 //! running it needs an extra permission); system mode with sharing is medium.
 
-use crate::model::{App, Platform, RunMode, StepKind};
+use crate::model::{App, DataAccess, Platform, RunMode, Step, StepKind};
 use crate::report::Severity;
 use crate::rules::{step_ref, Context, Hit, Rule};
 
@@ -66,7 +66,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         ),
         RunMode::SystemWithSharing => (
             Severity::Medium,
-            "in system context with sharing, so it ignores the user's object and field permissions",
+            "in system context with sharing, so it ignores object and field permissions",
         ),
         _ => return Vec::new(),
     };
@@ -78,23 +78,37 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
     } else {
         base
     };
-    let data_steps: Vec<&str> = app
+    let data: Vec<&Step> = app
         .steps
         .iter()
         .filter(|s| !s.disabled && (s.data_op.is_some() || s.kind == StepKind::DataOperation))
-        .map(|s| s.name.as_str())
         .collect();
-    let elements = match data_steps.as_slice() {
+    let data_steps: Vec<&str> = data.iter().map(|s| s.name.as_str()).collect();
+    let elements = match data.as_slice() {
         [] => String::new(),
-        [one] => format!(
-            " {} reads or writes records with that access.",
-            capitalise(&step_ref(app.platform, one))
-        ),
-        many => format!(
-            " Its {} {}s {} read or write records with that access.",
-            many.len(),
+        [one] => {
+            let access = one
+                .data_op
+                .as_ref()
+                .map(|op| op.access.as_slice())
+                .unwrap_or_default();
+            let verb = if access.iter().all(|a| *a == DataAccess::Read) && !access.is_empty() {
+                "reads"
+            } else if !access.contains(&DataAccess::Read) && !access.is_empty() {
+                "changes"
+            } else {
+                "reads or changes"
+            };
+            format!(
+                " {} {verb} records with that access.",
+                capitalise(&step_ref(app.platform, &one.name))
+            )
+        }
+        _ => format!(
+            " Its {} {}s {} read or change records with that access.",
+            data_steps.len(),
             app.platform.step_word(),
-            list(many)
+            list(&data_steps)
         ),
     };
     let message = format!(
@@ -168,7 +182,7 @@ fn fix(platform: Platform) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DataAccess, DataOperation, RunContext, Step};
+    use crate::model::{DataOperation, RunContext};
     use crate::policy::Policy;
 
     fn app(mode: RunMode, user_facing: bool, requires_permission: Option<bool>) -> App {
@@ -209,7 +223,7 @@ mod tests {
         assert_eq!(hits[0].severity, Some(Severity::Critical));
         assert_eq!(
             hits[0].message,
-            "The flow 'Contact Lookup' runs in system context without sharing, so it can see and change every record, whatever access the person running it has. The element 'Get Contact' reads or writes records with that access."
+            "The flow 'Contact Lookup' runs in system context without sharing, so it can see and change every record, whatever access the person running it has. The element 'Get Contact' reads records with that access."
         );
         assert!(hits[0].fix.contains("'How to Run the Flow'"));
         assert_eq!(
