@@ -92,10 +92,12 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
     } else {
         Severity::Medium
     };
-    let who = match (level, trigger.map(|t| t.audience)) {
-        (2, Some(Audience::Anyone)) => "anyone on the internet who has its address",
-        (2, Some(Audience::AnyoneWithLink)) => "anyone who has its link",
-        (2, Some(Audience::Organisation)) => "anyone in your organisation",
+    let who = match (level, trigger.map(|t| (t.kind, t.audience))) {
+        (2, Some((_, Audience::Anyone))) => "anyone on the internet who has its address",
+        (2, Some((_, Audience::AnyoneWithLink))) => "anyone who has its link",
+        (2, Some((TriggerKind::Chat, _))) => "anyone who can chat with the agent that calls it",
+        (2, Some((TriggerKind::Form, _))) => "anyone who can fill in its form",
+        (2, Some((_, Audience::Organisation))) => "anyone in your organisation",
         (2, _) => "the people and systems that call its trigger",
         _ => "the people it is shared with",
     };
@@ -147,9 +149,28 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
 }
 
 fn connector_name(conn: &Connection) -> String {
-    connectors::lookup(&conn.connector)
-        .map(|c| c.name.clone())
-        .unwrap_or_else(|| conn.connector.trim_start_matches("shared_").to_string())
+    if let Some(c) = connectors::lookup(&conn.connector) {
+        return c.name.clone();
+    }
+    // Custom connectors: `shared_my-20api-5fec…-2de1…` = "my api" (`-20` is a
+    // space, `-5f` an underscore, the trailing parts a hexadecimal suffix).
+    let raw = conn.connector.trim_start_matches("shared_");
+    let mut parts: Vec<&str> = raw.split('-').collect();
+    while parts.len() > 1
+        && parts.last().is_some_and(|p| {
+            let p = p.strip_prefix("5f").unwrap_or(p);
+            p.len() >= 8 && p.chars().all(|c| c.is_ascii_hexdigit())
+        })
+    {
+        parts.pop();
+    }
+    let name = parts.join("-").replace("-20", " ").replace("-5f", "_");
+    let name = name.trim();
+    if name.is_empty() {
+        conn.connector.clone()
+    } else {
+        name.to_string()
+    }
 }
 
 fn capitalise(s: &str) -> String {
@@ -241,6 +262,21 @@ mod tests {
             .ends_with("can be started by anyone on the internet who has its address."));
         assert!(hits[0].fix.contains("'Provided by run-only user'"));
         assert_eq!(hits[0].key, "shared_office365");
+    }
+
+    #[test]
+    fn custom_connector_names_are_readable() {
+        let conn = Connection {
+            connector: "shared_microsoft-20graph-20api-20demo-5feca8e1ea20c64f-2de1df1a592ec41e"
+                .into(),
+            ..Connection::default()
+        };
+        assert_eq!(connector_name(&conn), "microsoft graph api demo");
+        let conn = Connection {
+            connector: "shared_office365".into(),
+            ..Connection::default()
+        };
+        assert_eq!(connector_name(&conn), "Office 365 Outlook");
     }
 
     #[test]

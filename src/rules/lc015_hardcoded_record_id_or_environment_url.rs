@@ -234,7 +234,10 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         }
     }
     for ep in &app.endpoints {
-        let Some(host) = ep.host.as_deref() else {
+        // Endpoints outside any step are the platform's own bookkeeping (a
+        // Power Apps data source's environment, rebound on import); values
+        // typed by the maker outside steps are found above.
+        let (Some(host), Some(_)) = (ep.host.as_deref(), ep.step_id.as_deref()) else {
             continue;
         };
         let step_id = ep.step_id.clone();
@@ -448,5 +451,19 @@ mod tests {
             ],
         );
         assert!(run(&a).is_empty());
+    }
+
+    #[test]
+    fn data_source_bindings_outside_steps_are_fine() {
+        let mut a = app(Platform::PowerApps, &[]);
+        a.endpoints.push(Endpoint {
+            url: "https://org0000fake.crm.dynamics.com/".into(),
+            host: Some("org0000fake.crm.dynamics.com".into()),
+            step_id: None,
+            ..Endpoint::default()
+        });
+        assert!(run(&a).is_empty());
+        a.endpoints[0].step_id = Some("Assign_Owner".into());
+        assert_eq!(run(&a).len(), 1);
     }
 }
