@@ -83,6 +83,26 @@ fn is_custom_connector(id: &str) -> bool {
     id.starts_with("shared_") && id.contains("-5f")
 }
 
+/// `shared_billing-20tool-5f1a2b…-5f9c8d…` → `billing tool`: Power Platform
+/// writes spaces as `-20` and underscores as `-5f`, and ends the id with hashes.
+fn custom_connector_name(id: &str) -> String {
+    let mut rest = id.strip_prefix("shared_").unwrap_or(id);
+    while let Some(pos) = rest.rfind("-5f") {
+        let tail = rest.get(pos + 3..).unwrap_or_default();
+        if tail.len() >= 8 && tail.chars().all(|c| c.is_ascii_hexdigit()) {
+            rest = rest.get(..pos).unwrap_or_default();
+        } else {
+            break;
+        }
+    }
+    let name = rest.replace("-20", " ").replace("-5f", "_");
+    if name.trim().is_empty() {
+        id.to_string()
+    } else {
+        name
+    }
+}
+
 /// Blocked / review / unknown for a connector id, or `None` when it is fine.
 fn status(id: &str, policy: &Policy) -> Option<(&'static str, Option<&'static str>)> {
     let info = lookup(id);
@@ -131,7 +151,11 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             .iter()
             .filter(|s| !s.disabled && s.connector.as_deref() == Some(id))
             .collect();
-        let shown = name.map_or_else(|| format!("'{id}'"), |n| format!("{n} ({id})"));
+        let shown = match name {
+            Some(n) => format!("{n} ({id})"),
+            None if is_custom_connector(id) => format!("'{}'", custom_connector_name(id)),
+            None => format!("'{id}'"),
+        };
         let also = match users.len() {
             0 | 1 => String::new(),
             2 => format!(" (and 1 other {})", app.platform.step_word()),
@@ -159,7 +183,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
                     "{} uses the connector {shown}{also}, {}.",
                     capitalise(&step_ref(app.platform, &step.name)),
                     if is_custom_connector(id) {
-                        "a custom connector made in your organisation that nobody outside it has reviewed"
+                        "a custom connector built in your organisation"
                     } else {
                         "which is not in lcscan's list of known connectors (it may be a community, custom or third-party connector)"
                     }
