@@ -189,6 +189,25 @@ enum Found {
 fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
     let mut seen: BTreeSet<(Option<String>, String)> = BTreeSet::new();
     let mut hits = Vec::new();
+    // The address a step calls first, so its hit points at the URL rather
+    // than at a header or token audience repeating the host.
+    for step in app.steps.iter().filter(|s| !s.disabled) {
+        let Some(http) = step.http.as_ref().filter(|h| !h.url_is_expression) else {
+            continue;
+        };
+        for host in hosts_in(&http.url) {
+            if is_instance_host(&host) && seen.insert((Some(step.id.clone()), host.clone())) {
+                hits.push(hit(
+                    app,
+                    Some(&step.id),
+                    "",
+                    &host,
+                    Found::Address,
+                    &http.location,
+                ));
+            }
+        }
+    }
     for value in &app.values {
         if value.kind == ValueKind::Expression
             || matches!(
