@@ -85,9 +85,11 @@ fn inspect(app: &App, sample: &SampleData, ctx: &Context) -> Found {
             && v.location.path.starts_with(&prefix)
     });
     for value in values {
+        // A webhook's signature header proves one payload; it is not a reusable key.
+        let signature = tokenize_key(&value.key).iter().any(|t| t == "signature");
         let secrets: Vec<_> = scan_value(value)
             .into_iter()
-            .filter(|h| h.confidence >= Confidence::Medium)
+            .filter(|h| h.confidence >= Confidence::Medium && !signature)
             .collect();
         if let Some(hit) = secrets.first() {
             // The field name may already have said it ("secret, token or API key (access_token)").
@@ -106,7 +108,10 @@ fn inspect(app: &App, sample: &SampleData, ctx: &Context) -> Found {
             continue;
         }
         if let Some(class) = classify_value(&value.value) {
-            add(&mut found.labels, class.label.clone());
+            let named = format!("{} (", class.label);
+            if !found.labels.iter().any(|l| l.starts_with(&named)) {
+                add(&mut found.labels, class.label.clone());
+            }
             if found.evidence.is_none() {
                 found.evidence = Some(format!("{}: {}", value.key, mask(&value.value)));
             }
@@ -280,6 +285,24 @@ mod tests {
             ],
         ))
         .is_empty());
+    }
+
+    #[test]
+    fn signatures_are_not_keys_and_labels_are_not_repeated() {
+        assert!(run(&app(
+            &["headers"],
+            &[(
+                "x-hub-signature-256",
+                "sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+            )],
+        ))
+        .is_empty());
+        let hits = run(&app(&["email"], &[("email", "jane.doe@example.com")]));
+        assert!(
+            hits[0].message.ends_with("holds e-mail address (email)."),
+            "{}",
+            hits[0].message
+        );
     }
 
     #[test]
