@@ -36,7 +36,11 @@ passwords…) that a step reads and that can travel, step by step, to a step
 sending data outside your organisation: an HTTP call to an outside address,
 or a connector to an outside service (chat, e-mail, AI, social media, file
 sharing) or one lcscan does not know. Addresses listed in your policy's
-`allowed_hosts` and private addresses are not outside.
+`allowed_hosts` and private addresses are not outside. A step that puts the
+fields into what it sends is high; data that only passes through earlier
+steps on its way to the outside step is medium (it may or may not be sent).
+Keys and passwords sent to their own service, and the addresses a message is
+sent to, are not counted.
 
 ## Why it matters
 
@@ -60,10 +64,11 @@ it through a Named Credential your admin has approved.
 
 ## Example
 
-An n8n workflow whose *Postgres* node reads `email` and `iban` and whose
-next node, an *HTTP Request*, posts to `https://hooks.partner.example` is
-reported at the HTTP Request node. The same workflow posting to an address
-in `allowed_hosts` is not.
+An n8n *Slack* node whose message contains `{{ $json.body.customer_email }}`
+is reported as high. A form asking for an e-mail address whose next nodes
+end in an *HTTP Request* to `https://api.leads-partner.example` is reported
+as medium at the HTTP Request node. The same workflow posting to an address
+in `allowed_hosts` (or a private one) is not.
 "#;
 
 /// Why a step counts as sending data outside, or `None`.
