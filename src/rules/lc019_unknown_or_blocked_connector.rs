@@ -31,8 +31,10 @@ Steps that use a connector (an integration with another service) that your
 policy's `blocked_connectors` forbids (high), that is not on your policy's
 `approved_connectors` list when you keep one (info), or that lcscan's
 connector catalog does not know — community nodes, custom connectors,
-third-party packages (low). Each connector is reported once per app, at the
-first step that uses it.
+third-party packages, Power Platform custom connectors (low). n8n's own
+nodes and Salesforce's standard actions are never "unknown", even when the
+catalog lacks them. Each connector is reported once per app, at the first
+step that uses it.
 
 ## Why it matters
 
