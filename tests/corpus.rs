@@ -17,6 +17,7 @@ const PLATFORMS: &[&str] = &[
     "power-automate",
     "pp-solution",
     "powerapps-canvas",
+    "powerapps-canvas",
     "salesforce-flow",
     "logic-apps",
     "nodered",
