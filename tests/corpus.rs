@@ -17,7 +17,6 @@ const PLATFORMS: &[&str] = &[
     "power-automate",
     "pp-solution",
     "powerapps-canvas",
-    "powerapps-canvas",
     "salesforce-flow",
     "logic-apps",
     "nodered",
