@@ -210,6 +210,14 @@ fn safe_arm_template() {
     // The password comes from a securestring parameter: a reference, not a literal.
     let pw = app.values.iter().find(|v| v.key == "password").unwrap();
     assert_eq!(pw.kind, ValueKind::Expression);
+    // A workflow parameter declared SecureString, given from a securestring template parameter.
+    let given = app
+        .values
+        .iter()
+        .find(|v| v.location.path == "/resources/1/properties/parameters/partnerApiKey/value")
+        .unwrap();
+    assert_eq!(given.context, ValueContext::PasswordField);
+    assert_eq!(given.kind, ValueKind::Expression);
     let notify = app.step("Notify_partner").unwrap();
     assert_eq!(notify.secure_inputs, Some(true));
 

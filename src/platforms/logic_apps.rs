@@ -744,6 +744,9 @@ fn parse_workflow_resource(file: &str, resource: &Json, loc: &Location, template
         props.and_then(|p| p.get("parameters")),
         &ploc.child("parameters"),
         Some(template),
+        props
+            .and_then(|p| p.get("definition"))
+            .and_then(|d| d.get("parameters")),
     );
     if let Some(ac) = props.and_then(|p| p.get("accessControl")) {
         apply_access_control(&mut app, ac, &ploc.child("accessControl"));
@@ -759,6 +762,7 @@ fn read_workflow_parameters(
     params: Option<&Json>,
     loc: &Location,
     template: Option<&Json>,
+    declared: Option<&Json>,
 ) {
     let Some(Json::Object(params)) = params else {
         return;
@@ -779,7 +783,12 @@ fn read_workflow_parameters(
         let Some(value) = param.get("value") else {
             continue;
         };
-        let secure = app_param_is_secure(app, name);
+        // Declared `SecureString` / `SecureObject` in the definition, or named like a secret.
+        let secure = declared
+            .and_then(|d| d.get(name))
+            .and_then(|d| str_at(d, "type"))
+            .is_some_and(|t| t.to_ascii_lowercase().starts_with("secure"))
+            || is_secret_key(name);
         let context = if secure {
             ValueContext::PasswordField
         } else {
@@ -793,10 +802,6 @@ fn read_workflow_parameters(
             context,
         );
     }
-}
-
-fn app_param_is_secure(_app: &App, name: &str) -> bool {
-    is_secret_key(name)
 }
 
 /// One `$connections` entry: `{connectionId, connectionName, id, connectionProperties}`.
@@ -970,11 +975,12 @@ fn parse_resource(entry: &Entry, json: &Json, pointer: &str) -> App {
             json.get("parameters"),
             &base.child("parameters"),
             None,
+            def.get("parameters"),
         );
         if let Some(c) = json.get("$connections") {
             // Some saved code views keep `$connections` beside the definition.
             let wrapped = serde_json::json!({ "$connections": c });
-            read_workflow_parameters(&mut app, Some(&wrapped), &base, None);
+            read_workflow_parameters(&mut app, Some(&wrapped), &base, None, None);
         }
     } else {
         read_workflow_parameters(
@@ -982,6 +988,7 @@ fn parse_resource(entry: &Entry, json: &Json, pointer: &str) -> App {
             props.and_then(|p| p.get("parameters")),
             &base.child("properties").child("parameters"),
             None,
+            def.get("parameters"),
         );
         if let Some(Json::Object(refs)) = props.and_then(|p| p.get("connectionReferences")) {
             let rloc = base.child("properties").child("connectionReferences");
