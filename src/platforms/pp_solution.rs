@@ -70,6 +70,10 @@ fn kind_of(entry: &Entry) -> Option<FileKind> {
     if lower_path.contains(".msapp!/") {
         return None;
     }
+    let in_connector = lower_path.contains("connector/") || lower_path.contains("connectors/");
+    if in_connector && name.ends_with("_policytemplateinstances.json") {
+        return Some(FileKind::Plumbing);
+    }
     if let Some(text) = entry.xml() {
         let head = text.get(..text.len().min(4096)).unwrap_or(text);
         if name == "solution.xml" && text.contains("<SolutionManifest") {
@@ -93,15 +97,11 @@ fn kind_of(entry: &Entry) -> Option<FileKind> {
         if name == "environmentvariablevalues.json" || name == "environment_variable_values.json" {
             return Some(FileKind::EnvValues);
         }
-        let in_connector = lower_path.contains("connector/") || lower_path.contains("connectors/");
         if in_connector && name.ends_with("_openapidefinition.json") {
             return Some(FileKind::ConnectorOpenApi);
         }
         if in_connector && name.ends_with("_connectionparameters.json") {
             return Some(FileKind::ConnectorParameters);
-        }
-        if in_connector && name.ends_with("_policytemplateinstances.json") {
-            return Some(FileKind::Plumbing);
         }
         if lower_path.contains("canvasapps/") && name.contains("_additionaluris") {
             return Some(FileKind::Plumbing);
