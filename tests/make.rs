@@ -72,7 +72,7 @@ fn webhook_scenario_is_read_fully() {
     // HTTP module: plain http, TLS off, basic auth with a plaintext password.
     let h = app.step("2").unwrap();
     assert_eq!(h.kind, StepKind::HttpRequest);
-    assert_eq!(h.name, "http:ActionSendData");
+    assert_eq!(h.name, "HTTP - Make a request (2)");
     assert_eq!(h.connector.as_deref(), Some("make:http"));
     let http = h.http.as_ref().unwrap();
     assert_eq!(http.method, "POST");
@@ -88,7 +88,10 @@ fn webhook_scenario_is_read_fully() {
     assert_eq!(auth.context, ValueContext::Header);
     assert_eq!(auth.kind, ValueKind::Literal);
     assert_eq!(auth.location.path, "/flow/1/mapper/headers/0/value");
-    assert_eq!(auth.location.step.as_deref(), Some("http:ActionSendData"));
+    assert_eq!(
+        auth.location.step.as_deref(),
+        Some("HTTP - Make a request (2)")
+    );
     let pass = app.values.iter().find(|v| v.key == "authPass").unwrap();
     assert_eq!(pass.context, ValueContext::PasswordField);
     let qs = app.values.iter().find(|v| v.key == "source").unwrap();
@@ -139,6 +142,10 @@ fn webhook_scenario_is_read_fully() {
         .find(|f| f.object.as_deref() == Some("slack2 connection"))
         .unwrap();
     assert_eq!(account.name, "email");
+    assert_eq!(
+        account.step_id, None,
+        "names the account, not data a module sends"
+    );
     assert!(
         account.classification.is_none(),
         "classified by detect::enrich"
@@ -177,7 +184,7 @@ fn scheduled_scenario_is_quiet() {
     let t = &app.triggers[0];
     assert_eq!(t.kind, TriggerKind::Schedule);
     assert_eq!(t.audience, Audience::Internal);
-    assert_eq!(t.name, "google-sheets:filterRows");
+    assert_eq!(t.name, "Google Sheets - Filter rows (1)");
     let http = app.step("2").unwrap().http.clone().unwrap();
     assert_eq!(http.auth, HttpAuth::Header);
     assert!(!http.tls_verification_disabled);

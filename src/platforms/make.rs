@@ -278,7 +278,7 @@ fn read_module(
         .and_then(|m| m.get("designer"))
         .and_then(|d| str_at(d, "name"))
         .filter(|n| !n.trim().is_empty());
-    let name = designer_name.map_or_else(|| module_type.to_string(), str::to_string);
+    let name = designer_name.map_or_else(|| module_label(module_type, &id), str::to_string);
     let loc = loc.clone().with_step(name.clone());
     let (app_name, action) = module_type.split_once(':').unwrap_or((module_type, ""));
     let mut kind = step_kind(module_type);
@@ -343,12 +343,19 @@ fn read_module(
                 step_id: Some(id.clone()),
                 location: label_loc.clone(),
             });
-            if label.contains('@') {
+            let object = format!("{connector} connection");
+            let known = app
+                .fields
+                .iter()
+                .any(|f| f.object.as_deref() == Some(object.as_str()));
+            // Recorded once per connection and not as data a module sends:
+            // it names the account, it is not part of the scenario's data.
+            if label.contains('@') && !known {
                 app.fields.push(DataField {
                     name: "email".into(),
-                    object: Some(format!("{connector} connection")),
+                    object: Some(object),
                     usage: FieldUse::Read,
-                    step_id: Some(id.clone()),
+                    step_id: None,
                     classification: None,
                     location: label_loc,
                 });
@@ -535,6 +542,65 @@ fn read_module(
     ctx.mappings.push((id.clone(), refs));
     app.steps.push(step);
     Some(id)
+}
+
+/// The name the scenario editor shows for a module without a custom name:
+/// the app and the action, and the module's number (`HTTP - Make a request (2)`).
+fn module_label(module_type: &str, id: &str) -> String {
+    let (app, action) = module_type.split_once(':').unwrap_or((module_type, ""));
+    let app_label = match app {
+        "gateway" => "Webhooks".to_string(),
+        "http" => "HTTP".to_string(),
+        "builtin" => "Flow Control".to_string(),
+        "util" => "Tools".to_string(),
+        "json" => "JSON".to_string(),
+        "regexp" => "Text parser".to_string(),
+        "datastore" => "Data store".to_string(),
+        "openai-gpt-3" => "OpenAI".to_string(),
+        "scenario-service" => "Scenarios".to_string(),
+        other => other
+            .split(['-', '_'])
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let action_label = match action {
+        "CustomWebHook" => "Custom webhook".to_string(),
+        "WebhookRespond" => "Webhook response".to_string(),
+        "ActionSendData" => "Make a request".to_string(),
+        "ActionSendDataBasicAuth" => "Make a Basic Auth request".to_string(),
+        "ActionSendDataAPIKeyAuth" => "Make an API Key Auth request".to_string(),
+        "ActionSendDataOAuth" => "Make an OAuth 2.0 request".to_string(),
+        "BasicRouter" => "Router".to_string(),
+        "ParseJSON" => "Parse JSON".to_string(),
+        "CreateJSON" => "Create JSON".to_string(),
+        other => {
+            let mut words = String::new();
+            let mut prev_lower = false;
+            for c in other.chars() {
+                if c.is_uppercase() && prev_lower {
+                    words.push(' ');
+                }
+                prev_lower = c.is_lowercase() || c.is_ascii_digit();
+                words.extend(c.to_lowercase());
+            }
+            let mut c = words.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        }
+    };
+    if action_label.is_empty() {
+        format!("{app_label} ({id})")
+    } else {
+        format!("{app_label} - {action_label} ({id})")
+    }
 }
 
 fn id_text(v: &Json) -> Option<String> {
@@ -830,6 +896,19 @@ mod tests {
             ]
         );
         assert!(mapping_refs("{{var.scenario.x}} {{a1.b}}").is_empty());
+    }
+
+    #[test]
+    fn module_labels() {
+        assert_eq!(
+            module_label("google-sheets:filterRows", "3"),
+            "Google Sheets - Filter rows (3)"
+        );
+        assert_eq!(
+            module_label("gateway:CustomWebHook", "1"),
+            "Webhooks - Custom webhook (1)"
+        );
+        assert_eq!(module_label("odd", "7"), "Odd (7)");
     }
 
     #[test]
