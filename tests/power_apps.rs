@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use lcscan::ingest::ingest;
-use lcscan::model::{App, AppKind, Platform, StepKind, ValueContext};
+use lcscan::model::{App, AppKind, DataAccess, Platform, StepKind, ValueContext};
 use lcscan::platforms;
 use lcscan::{scan, Limits, Policy};
 use zip::write::SimpleFileOptions;
@@ -26,6 +26,7 @@ const SCREEN: &str = r#"{"TopParent":{"Name":"Home","Template":{"Name":"screen"}
  "Children":[
   {"Name":"btnSubmit","Template":{"Name":"button"},"Rules":[
     {"Property":"Text","InvariantScript":"\"Submit\""},
+    {"Property":"OnChange","InvariantScript":"Patch(Employees, Defaults(Employees), {Title: \"x\"})"},
     {"Property":"OnSelect","InvariantScript":"Office365Outlook.SendEmailV2(User().Email, \"Expense\", \"Body\"); Launch(\"http://intranet.contoso.example/expenses\")"}],
    "Children":[]}
  ]}}"#;
@@ -82,6 +83,9 @@ fn msapp_backslash_entries_are_normalised_and_read() {
     assert_eq!(button.connector.as_deref(), Some("shared_office365"));
     assert_eq!(button.location.step.as_deref(), Some("btnSubmit"));
     assert_eq!(app.step("Home").expect("screen").kind, StepKind::Screen);
+    let op = button.data_op.as_ref().expect("Patch on a Dataverse table");
+    assert_eq!(op.object, "Employees");
+    assert_eq!(op.access, vec![DataAccess::Update]);
 
     assert!(app
         .endpoints

@@ -29,8 +29,8 @@ use super::common::{host_of, str_at, walk_strings};
 use super::Parser;
 use crate::ingest::{Bundle, Entry};
 use crate::model::{
-    App, AppKind, Connection, Endpoint, Location, Platform, SampleData, Step, StepKind, Value,
-    ValueContext, ValueKind,
+    App, AppKind, Connection, DataAccess, DataOperation, Endpoint, Location, Platform, SampleData,
+    Step, StepKind, Value, ValueContext, ValueKind,
 };
 use crate::report::Note;
 
@@ -552,6 +552,49 @@ struct Formula {
     literals: Vec<(Option<String>, String)>,
     /// `Source.Operation(` calls.
     calls: Vec<(String, String)>,
+    /// `Function(FirstArgument` for the record functions (`Patch(Employees`).
+    record_calls: Vec<(String, String)>,
+}
+
+/// Power Fx functions that read or write the data source given first.
+fn record_access(function: &str) -> Option<DataAccess> {
+    match function.to_ascii_lowercase().as_str() {
+        "patch" | "updateif" | "update" => Some(DataAccess::Update),
+        "collect" => Some(DataAccess::Create),
+        "remove" | "removeif" => Some(DataAccess::Delete),
+        "filter" | "lookup" | "search" | "first" | "sort" | "sortbycolumns" => {
+            Some(DataAccess::Read)
+        }
+        _ => None,
+    }
+}
+
+/// The identifier (plain or `'quoted'`) starting at `i`, skipping blanks.
+fn ident_at(chars: &[char], mut i: usize) -> Option<String> {
+    while chars.get(i).is_some_and(|c| c.is_whitespace()) {
+        i += 1;
+    }
+    let mut out = String::new();
+    if chars.get(i) == Some(&'\'') {
+        i += 1;
+        while let Some(&d) = chars.get(i) {
+            if d == '\'' {
+                return (!out.is_empty()).then_some(out);
+            }
+            out.push(d);
+            i += 1;
+        }
+        return None;
+    }
+    while let Some(&d) = chars.get(i) {
+        if d.is_alphanumeric() || d == '_' {
+            out.push(d);
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn scan_formula(text: &str) -> Formula {
@@ -623,6 +666,11 @@ fn scan_formula(text: &str) -> Formula {
             if in_set {
                 pending_key = Some(ident.clone());
                 in_set = false;
+            }
+            if chars.get(i) == Some(&'(') && record_access(&ident).is_some() {
+                if let Some(arg) = ident_at(&chars, i + 1) {
+                    out.record_calls.push((ident.clone(), arg));
+                }
             }
             if ident.eq_ignore_ascii_case("Set") && chars.get(i) == Some(&'(') {
                 in_set = true;
@@ -700,15 +748,40 @@ fn read_formula(
         let key = key.as_deref().unwrap_or(property);
         push_literal(app, key, text, Some(control), loc);
     }
+    for (function, source) in &found.record_calls {
+        let (Some(access), Some(connector)) =
+            (record_access(function), sources.connector_of.get(source))
+        else {
+            continue;
+        };
+        let Some(step) = app.steps.iter_mut().find(|s| s.id == control) else {
+            continue;
+        };
+        if step.connector.is_none() {
+            step.connector = Some(connector.clone());
+        }
+        if step.kind == StepKind::Other {
+            step.kind = StepKind::DataOperation;
+        }
+        let op = step.data_op.get_or_insert_with(|| DataOperation {
+            object: source.clone(),
+            location: loc.clone(),
+            ..DataOperation::default()
+        });
+        if op.object == *source && !op.access.contains(&access) {
+            op.access.push(access);
+        }
+    }
     for (source, _op) in &found.calls {
         let Some(connector) = sources.connector_of.get(source) else {
             continue;
         };
         if let Some(step) = app.steps.iter_mut().find(|s| s.id == control) {
-            if step.connector.is_none() {
+            // A connector call says more than a record function on a table.
+            if step.connector.is_none() || step.kind == StepKind::DataOperation {
                 step.connector = Some(connector.clone());
             }
-            if step.kind == StepKind::Other {
+            if matches!(step.kind, StepKind::Other | StepKind::DataOperation) {
                 step.kind = if connector == "shared_logicflows" {
                     StepKind::SubFlow
                 } else {
