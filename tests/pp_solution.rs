@@ -283,3 +283,35 @@ fn unpacked_customizations_alone_are_read() {
     .unwrap();
     assert_eq!(report.platforms, vec![Platform::PowerPlatformSolution]);
 }
+
+#[test]
+fn unpacked_solution_layout_is_one_component() {
+    let role = r#"<Role id="{00000000-0000-0000-0000-000000000003}" name="Everything Reader">
+  <RolePrivileges><RolePrivilege name="prvReadcontact" level="Deep" /></RolePrivileges>
+</Role>"#;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        for (name, text) in [
+            ("src/Other/Solution.xml", SOLUTION_XML),
+            ("src/Other/Customizations.xml", CUSTOMIZATIONS_XML),
+            ("src/Roles/Everything Reader.xml", role),
+        ] {
+            zip.start_file(name, SimpleFileOptions::default()).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let (apps, notes) = apps_of(&buf.into_inner());
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(apps.len(), 1);
+    let app = solution(&apps);
+    assert_eq!(app.name, "Contoso HR Onboarding");
+    let deep = app
+        .sharing
+        .iter()
+        .find(|s| s.raw == "prvReadcontact level=Deep")
+        .expect("role file read");
+    assert!(deep.what.contains("'Everything Reader': Read on contact"));
+    assert!(deep.location.file.ends_with("Roles/Everything Reader.xml"));
+}

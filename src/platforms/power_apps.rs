@@ -819,12 +819,17 @@ fn unquote(s: &str) -> &str {
 fn read_yaml(entry: &Entry, text: &str, app: &mut App, sources: &Sources) {
     // (indent, control name)
     let mut stack: Vec<(usize, String)> = Vec::new();
+    // The top-level key the line sits under (`Screens`, `App`, `ComponentDefinitions`).
+    let mut top_key = String::new();
     let mut lines = text.lines().enumerate().peekable();
     while let Some((n, raw)) = lines.next() {
         let indent = raw.len() - raw.trim_start().len();
         let mut line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
+        }
+        if indent == 0 {
+            top_key = line.trim_end_matches(':').trim().to_string();
         }
         let mut item = false;
         if let Some(rest) = line.strip_prefix("- ") {
@@ -848,7 +853,7 @@ fn read_yaml(entry: &Entry, text: &str, app: &mut App, sources: &Sources) {
             // `- Name:` (pa.yaml control) or `Screens: <Name>:` (pa.yaml screen)
             let key = unquote(head);
             if !PA_STRUCTURE.contains(&key) && !key.contains(": ") {
-                let parent_is_screens = indent == 2 && screens_context(text, n);
+                let parent_is_screens = indent == 2 && top_key == "Screens";
                 if item || parent_is_screens {
                     let kind = if parent_is_screens { "screen" } else { "" };
                     let loc = Location::new(&entry.display_path, format!("/{key}"));
@@ -909,15 +914,6 @@ fn read_yaml(entry: &Entry, text: &str, app: &mut App, sources: &Sources) {
         };
         read_formula(app, sources, &owner, prop, &formula, &loc);
     }
-}
-
-/// Whether the nearest top-level key above line `n` is `Screens:`.
-fn screens_context(text: &str, n: usize) -> bool {
-    text.lines()
-        .take(n)
-        .filter(|l| !l.starts_with(' ') && !l.trim().is_empty() && !l.starts_with('#'))
-        .last()
-        .is_some_and(|l| l.trim_end() == "Screens:")
 }
 
 #[cfg(test)]
