@@ -22,16 +22,23 @@ if [[ ! -f "$out/lcscan_www_bg.wasm" || ! -f "$stamp" || "$wasm_in" -nt "$stamp"
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
     wasm-bindgen --target web --no-typescript --out-dir "$tmp" "$wasm_in"
-    # Debian's binaryen may be too old to read what current Rust emits
-    # (reference types, bulk memory): then try binaryen from npm (installed
-    # with the e2e test tools), else ship the module unoptimised.
+    # Debian's binaryen (108 on bookworm) is too old for what current Rust and
+    # wasm-bindgen emit (externref tables): it mis-types the table and the page
+    # fails to start. Use binaryen >= 116: from the system if new enough, else
+    # from npm (installed with the e2e tools), else ship the module unoptimised.
     optimised=0
-    for opt in wasm-opt tests/e2e/node_modules/.bin/wasm-opt; do
-        command -v "$opt" >/dev/null || continue
+    candidates=()
+    if wasm-opt --version 2>/dev/null | awk '{exit !($3 >= 116)}'; then candidates+=(wasm-opt); fi
+    if ((${#candidates[@]} == 0)) && [[ ! -x tests/e2e/node_modules/.bin/wasm-opt ]] && command -v npm >/dev/null; then
+        say "npm: installing the e2e/build tools (binaryen, playwright-core)"
+        (cd tests/e2e && npm ci --no-audit --no-fund --silent) || true
+    fi
+    [[ -x tests/e2e/node_modules/.bin/wasm-opt ]] && candidates+=(tests/e2e/node_modules/.bin/wasm-opt)
+    for opt in "${candidates[@]}"; do
         if "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
             --enable-reference-types --enable-mutable-globals --enable-multivalue \
             -o "$tmp/lcscan_www_bg.opt.wasm" "$tmp/lcscan_www_bg.wasm" 2>"$tmp/opt.log"; then
-            say "wasm-opt -Oz ($opt)"
+            say "wasm-opt -Oz ($opt, $("$opt" --version | head -1))"
             mv "$tmp/lcscan_www_bg.opt.wasm" "$tmp/lcscan_www_bg.wasm"
             optimised=1
             break

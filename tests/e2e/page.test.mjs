@@ -96,7 +96,12 @@ async function open(t, { viewport } = {}) {
   });
   t.after(() => context.close());
   await page.goto(origin + '/', { waitUntil: 'networkidle' });
-  await page.waitForSelector('#drop-zone');
+  try {
+    await page.waitForSelector('#drop-zone', { timeout: 20000 });
+  } catch (e) {
+    const panic = await page.textContent('#panic').catch(() => '');
+    throw new Error(`the page did not start: ${e.message}\npanic: ${panic}\nerrors: ${rec.errors.join('\n')}`);
+  }
   return { page, context, rec };
 }
 
