@@ -315,3 +315,14 @@ fn unpacked_solution_layout_is_one_component() {
     assert!(deep.what.contains("'Everything Reader': Read on contact"));
     assert!(deep.location.file.ends_with("Roles/Everything Reader.xml"));
 }
+
+#[test]
+fn lone_plumbing_is_explained() {
+    let err = scan(
+        br#"<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/octet-stream" /></Types>"#,
+        "[Content_Types].xml",
+        &Policy::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("Power Platform solution"), "{err}");
+}

@@ -88,6 +88,9 @@ fn kind_of(entry: &Entry) -> Option<FileKind> {
         {
             return Some(FileKind::Customizations);
         }
+        if name == "[content_types].xml" && head.contains("<Types") {
+            return Some(FileKind::Plumbing);
+        }
         if lower_path.contains("canvasapps/") && name.ends_with(".meta.xml") {
             return Some(FileKind::Plumbing);
         }
@@ -132,6 +135,18 @@ fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App>
             .iter()
             .any(|e| kind_of(e).is_some_and(|k| k != FileKind::Plumbing));
         if !worth {
+            // Dropped on its own, say what the file is instead of "unknown".
+            if !bundle.is_archive {
+                for entry in group {
+                    notes.push(Note {
+                        file: entry.display_path.clone(),
+                        message: "not read: this file is package plumbing of a Power Platform \
+                                  solution and holds nothing to check; drop the solution .zip \
+                                  (or its solution.xml and customizations.xml) instead"
+                            .into(),
+                    });
+                }
+            }
             continue;
         }
         apps.push(parse_solution(bundle, &group, notes));
