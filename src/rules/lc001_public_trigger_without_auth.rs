@@ -180,6 +180,14 @@ fn fix(platform: Platform, trigger: &Trigger) -> String {
         ),
         (Platform::LogicApps, _) => "Add a Microsoft Entra ID authorization policy to the logic app (Settings > Authorization) and stop sharing the signed trigger URL.".into(),
         (Platform::SalesforceFlow, _) => "Run the flow only from an authenticated page or API that checks who the caller is, not from a public site or guest user.".into(),
+        (Platform::NodeRed, _) => format!(
+            "Node-RED's 'http in' node ('{}') has no sign-in of its own: turn on httpNodeAuth in settings.js (or put Node-RED behind a proxy that asks for sign-in), and check a secret header with a switch node before the flow does anything.",
+            trigger.name
+        ),
+        (Platform::Make, _) => format!(
+            "Open the webhook module '{}', click Edit on the webhook, choose Show advanced settings and fill IP restrictions with your callers' addresses; then add a filter after it that checks a secret header or key.",
+            trigger.name
+        ),
         _ => "Require callers to sign in or send a key before this trigger starts the app.".into(),
     }
 }

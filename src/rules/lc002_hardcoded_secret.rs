@@ -300,6 +300,14 @@ fn fix(platform: Platform, value: &Value, step: Option<&str>) -> String {
         ),
         Platform::PowerAutomate | Platform::LogicApps => "Revoke this secret, then keep the new one in Azure Key Vault and read it with the 'Get secret' action (turn on 'Secure outputs' in its Settings) instead of typing it into the action.".into(),
         Platform::SalesforceFlow => "Revoke this secret, then store the new one in a Named Credential (Setup > Named Credentials) and call the service through it.".into(),
+        Platform::NodeRed => format!(
+            "Revoke this secret, then put the new one in the node's credential fields (kept in flows_cred.json, encrypted with credentialSecret) or an environment variable (${{env.NAME}}) instead of typing it into {}.",
+            step.map_or("the node".into(), |s| format!("the node '{s}'"))
+        ),
+        Platform::Make => format!(
+            "Revoke this secret, then create a connection for the service (or a keychain entry for the HTTP app: Credentials > Add) and select it in {} instead of typing the key into a header or field.",
+            step.map_or("the module".into(), |s| format!("the module '{s}'"))
+        ),
         _ => "Revoke this secret, then keep the new one in the platform's credential or connection store instead of in the app.".into(),
     }
 }

@@ -104,6 +104,9 @@ fn fix(platform: Platform, step: &str) -> String {
         Platform::NodeRed => format!(
             "Open the node '{step}', edit its TLS configuration and tick 'Verify server certificate'."
         ),
+        Platform::Make => format!(
+            "Open the module '{step}', choose Show advanced settings and set 'Reject connections that are using unverified (self-signed) certificates' to Yes."
+        ),
         _ => format!("Turn certificate checking back on for the step '{step}'."),
     }
 }

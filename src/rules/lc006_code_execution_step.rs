@@ -207,6 +207,15 @@ fn fix(platform: Platform, step: &Step, runs_commands: bool) -> String {
         Platform::SalesforceFlow => format!(
             "Have the Apex behind the element '{name}' reviewed and tested, and declare the class 'with sharing'."
         ),
+        Platform::NodeRed if runs_commands => format!(
+            "Replace the node '{name}' with nodes made for the job (file, MQTT, database nodes), or remove node-red-node-exec / child_process from this instance; never pass msg data into a command."
+        ),
+        Platform::NodeRed => format!(
+            "Replace the function node '{name}' with change, switch and template nodes if they can do the job; otherwise have its code reviewed."
+        ),
+        Platform::Make => format!(
+            "Replace the module '{name}' with Make's built-in tools (Set variable, Text parser, Iterator) if they can do the job; otherwise have its code reviewed."
+        ),
         _ => format!("Replace the step '{name}' with built-in steps, or have its code reviewed."),
     }
 }
