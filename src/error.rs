@@ -32,6 +32,13 @@ pub enum ScanError {
     #[error("This is {kind}, not an app export. lcscan reads: {SUPPORTED_FORMATS}.")]
     NotAnExport { kind: String },
 
+    /// A parser recognised the file as part of an export (a package manifest,
+    /// a settings file) that holds no app to check on its own.
+    #[error(
+        "lcscan recognised this file, but there is no app in it to check on its own: {detail}"
+    )]
+    NotAnApp { detail: String },
+
     #[error(
         "This file looks like JSON but is broken at line {line}, column {column} ({reason}). \
          It may have been cut off while downloading or changed by hand: export it again."
@@ -120,6 +127,7 @@ impl ScanError {
             ScanError::TooLarge { .. } => "too-large",
             ScanError::UnknownFormat { .. } => "unknown-format",
             ScanError::NotAnExport { .. } => "not-an-export",
+            ScanError::NotAnApp { .. } => "not-an-app",
             ScanError::InvalidJson { .. } => "invalid-json",
             ScanError::InvalidXml { .. } => "invalid-xml",
             ScanError::XmlDoctype => "xml-doctype",

@@ -262,7 +262,10 @@ fn scan_file(path: &Path, policy: &Policy) -> Result<Report, String> {
     let name = path.to_string_lossy().replace('\\', "/");
     let name = name.strip_prefix("./").unwrap_or(&name).to_string();
     lcscan::scan(&bytes, &name, policy).map_err(|e| match e {
-        ScanError::UnknownFormat { .. } | ScanError::NotAnExport { .. } | ScanError::Empty => {
+        ScanError::UnknownFormat { .. }
+        | ScanError::NotAnExport { .. }
+        | ScanError::NotAnApp { .. }
+        | ScanError::Empty => {
             format!("{SKIP_PREFIX}{e}")
         }
         other => other.to_string(),

@@ -349,3 +349,15 @@ fn duplicate_keys_do_not_crash() {
     let result = scan(b"{\"a\": 1, \"a\": 2}", "dup.json", &Policy::default());
     assert_eq!(result.unwrap_err().code(), "unknown-format");
 }
+
+#[test]
+fn part_of_an_export_says_what_it_is_and_what_to_drop_instead() {
+    // The manifest of a Power Automate export package, dropped on its own.
+    let manifest = br#"{"schema":"1.0","details":{"displayName":"Order intake"},"resources":{"a1":{"type":"Microsoft.Flow/flows"}}}"#;
+    let e = err(manifest, "manifest.json");
+    assert_eq!(e.code(), "not-an-app", "{e}");
+    let text = e.to_string();
+    assert!(text.starts_with("lcscan recognised this file"), "{text}");
+    assert!(text.contains("Drop the whole exported .zip"), "{text}");
+    assert!(!text.contains("We could not recognise"), "{text}");
+}

@@ -101,9 +101,7 @@ fn real_exports_scan_without_panics() {
                     // ("this is the manifest of a Power Automate export package…"):
                     // that is a specific answer, not a failure to read.
                     let code = match &e {
-                        lcscan::ScanError::UnknownFormat { detail }
-                            if detail.contains("not read:") =>
-                        {
+                        lcscan::ScanError::NotAnApp { .. } => {
                             tally.explained += 1;
                             "explained".to_string()
                         }

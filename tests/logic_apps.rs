@@ -360,20 +360,20 @@ fn standard_files_alone() {
     assert_eq!(conns.connections.len(), 2);
 
     match parse_bytes(&read("standard/host.json"), "host.json") {
-        Err(ScanError::UnknownFormat { detail }) => {
+        Err(ScanError::NotAnApp { detail }) => {
             assert!(detail.contains("host.json"), "{detail}")
         }
         other => panic!("{other:?}"),
     }
     let xsd = br#"<?xml version="1.0"?><xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="Order"/></xs:schema>"#;
     match parse_bytes(xsd, "Order.xsd") {
-        Err(ScanError::UnknownFormat { detail }) => {
+        Err(ScanError::NotAnApp { detail }) => {
             assert!(detail.contains("XML schema or XSLT map"), "{detail}")
         }
         other => panic!("{other:?}"),
     }
     match parse_bytes(br#"["a.json", "b.json"]"#, "manifest.json") {
-        Err(ScanError::UnknownFormat { detail }) => {
+        Err(ScanError::NotAnApp { detail }) => {
             assert!(detail.contains("template gallery"), "{detail}")
         }
         other => panic!("{other:?}"),

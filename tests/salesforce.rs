@@ -294,7 +294,7 @@ fn other_salesforce_metadata_gets_a_specific_reason() {
     )
     .expect_err("not a flow");
     match e {
-        ScanError::UnknownFormat { detail } => {
+        ScanError::NotAnApp { detail } => {
             assert!(
                 detail.contains("Salesforce CustomObject metadata"),
                 "{detail}"

@@ -56,6 +56,7 @@ pub fn parse(bundle: &Bundle, notes: &mut Vec<Note>) -> Result<Vec<App>, ScanErr
             None => unclaimed.push(entry),
         }
     }
+    let notes_before = notes.len();
     let mut apps = Vec::new();
     for (parser, entries) in PARSERS.iter().zip(&claimed) {
         if !entries.is_empty() {
@@ -63,6 +64,19 @@ pub fn parse(bundle: &Bundle, notes: &mut Vec<Note>) -> Result<Vec<App>, ScanErr
         }
     }
     if apps.is_empty() {
+        // A parser claimed the file and said what it is instead of an app.
+        if let Some(note) = notes.get(notes_before) {
+            let what = note
+                .message
+                .strip_prefix("not read: ")
+                .unwrap_or(&note.message);
+            let detail = if bundle.is_archive {
+                format!("{}: {what}", note.file)
+            } else {
+                what.to_string()
+            };
+            return Err(ScanError::NotAnApp { detail });
+        }
         if let Some(note) = notes.first() {
             return Err(ScanError::UnknownFormat {
                 detail: format!("{}: {}", note.file, note.message),
