@@ -9,7 +9,16 @@ use std::path::{Path, PathBuf};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use lcscan::{scan, Policy};
 
-const CORPUS_FOLDERS: &[&str] = &["n8n", "power-automate", "salesforce-flow"];
+const CORPUS_FOLDERS: &[&str] = &[
+    "n8n",
+    "power-automate",
+    "salesforce-flow",
+    "logic-apps",
+    "pp-solution",
+    "powerapps-canvas",
+    "nodered",
+    "make",
+];
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(read) = std::fs::read_dir(dir) else {

@@ -148,7 +148,10 @@ fn drop_zone(props: &FilesProps) -> Html {
     let on_change = {
         let on_files = props.on_files.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
                 return;
             };
             read_files(input.files(), on_files.clone());
@@ -410,7 +413,10 @@ fn filters(state: &State, d: &Callback<Action>) -> Html {
     let on_severity = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Some(s) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
                 d.emit(Action::SetSeverity(Some(s.value())));
             }
         })
@@ -418,7 +424,10 @@ fn filters(state: &State, d: &Callback<Action>) -> Html {
     let on_rule = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            if let Some(s) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
                 d.emit(Action::SetRule(Some(s.value())));
             }
         })
@@ -426,7 +435,10 @@ fn filters(state: &State, d: &Callback<Action>) -> Html {
     let on_search = {
         let d = d.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(s) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
                 d.emit(Action::SetSearch(s.value()));
             }
         })
@@ -472,7 +484,10 @@ fn findings_view(state: &State) -> Html {
     let multi_file = state.reports().count() > 1;
     let mut groups: BTreeMap<usize, Vec<(&str, &ViewFinding)>> = BTreeMap::new();
     for (file, f) in visible {
-        let rank = SEVERITIES.iter().position(|s| *s == f.severity).unwrap_or(SEVERITIES.len());
+        let rank = SEVERITIES
+            .iter()
+            .position(|s| *s == f.severity)
+            .unwrap_or(SEVERITIES.len());
         groups.entry(rank).or_default().push((file, f));
     }
     html! {

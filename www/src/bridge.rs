@@ -104,7 +104,10 @@ fn send_next(shared: &Shared) {
         .unwrap_or(false);
     drop(b);
     if !sent {
-        crashed(shared, "lcscan's scanner is not running. Reload the page.".into());
+        crashed(
+            shared,
+            "lcscan's scanner is not running. Reload the page.".into(),
+        );
     }
 }
 

@@ -59,7 +59,11 @@ pub struct State {
 pub enum Action {
     /// New files were chosen: earlier results are replaced.
     Queued(Vec<String>),
-    Progress { file: String, percent: u8, label: String },
+    Progress {
+        file: String,
+        percent: u8,
+        label: String,
+    },
     Finished(FileResult),
     /// The scanner crashed on the file it was working on.
     Crashed(String),
@@ -192,8 +196,7 @@ fn matches_search(f: &ViewFinding, needle: &str) -> bool {
     ]
     .iter()
     .any(|t| t.to_lowercase().contains(needle))
-        || f
-            .location
+        || f.location
             .step
             .as_ref()
             .is_some_and(|s| s.to_lowercase().contains(needle))
@@ -242,7 +245,10 @@ mod tests {
             label: "Checking".into(),
         });
         assert_eq!(s.progress.as_ref().unwrap().percent, 100);
-        let s = s.reduce(done("a.json", vec![finding("LC001", "critical", "Webhook")]));
+        let s = s.reduce(done(
+            "a.json",
+            vec![finding("LC001", "critical", "Webhook")],
+        ));
         assert_eq!(s.progress.as_ref().unwrap().file, "b.zip");
         let s = s.reduce(Action::Finished(FileResult {
             name: "b.zip".into(),

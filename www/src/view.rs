@@ -211,9 +211,17 @@ pub fn parse_reply(json: &str) -> Result<(ViewReport, BTreeMap<String, String>),
     match serde_json::from_str::<WorkerReply>(json) {
         Ok(WorkerReply::Done { report, downloads }) => serde_json::from_value(report)
             .map(|r| (r, downloads))
-            .map_err(|e| ("internal".into(), format!("lcscan could not read its own report ({e})."))),
+            .map_err(|e| {
+                (
+                    "internal".into(),
+                    format!("lcscan could not read its own report ({e})."),
+                )
+            }),
         Ok(WorkerReply::Failed { code, message }) => Err((code, message)),
-        Err(e) => Err(("internal".into(), format!("lcscan could not read its own answer ({e})."))),
+        Err(e) => Err((
+            "internal".into(),
+            format!("lcscan could not read its own answer ({e})."),
+        )),
     }
 }
 
@@ -237,7 +245,10 @@ mod tests {
         assert!(report.summary.risk_score > 0);
         assert!(!report.summary.grade.is_empty());
         for f in DOWNLOADS {
-            assert!(downloads.get(f.name()).is_some_and(|d| !d.is_empty()), "{f}");
+            assert!(
+                downloads.get(f.name()).is_some_and(|d| !d.is_empty()),
+                "{f}"
+            );
         }
         let sarif: serde_json::Value = serde_json::from_str(&downloads["sarif"]).unwrap();
         assert_eq!(sarif["version"], "2.1.0");
