@@ -2,7 +2,7 @@
 # Installs what building and testing lcscan needs on a fresh Debian machine.
 # Idempotent: every step checks first, so repeated runs take seconds.
 #   scripts/setup.sh            toolchain for building the page
-#   scripts/setup.sh --browser  also Chromium + chromedriver and the e2e test deps
+#   scripts/setup.sh --browser  also Chromium + chromedriver for the e2e tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,17 +55,21 @@ fi
 command -v wasm-opt >/dev/null || apt_install binaryen
 command -v python3 >/dev/null || apt_install python3
 
+# Node and the npm packages in tests/e2e: binaryen's wasm-opt for the page
+# build (Debian's is too old for this module) and playwright-core for the
+# browser tests (it drives the system Chromium; nothing else is downloaded).
+command -v node >/dev/null || apt_install nodejs
+command -v npm >/dev/null || apt_install npm
+if [[ -f tests/e2e/package-lock.json ]]; then
+    if [[ ! -d tests/e2e/node_modules ]] || [[ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]]; then
+        say "npm: installing tests/e2e packages (binaryen, playwright-core)"
+        (cd tests/e2e && npm ci --no-audit --no-fund --silent)
+        touch tests/e2e/node_modules
+    fi
+fi
+
 if ((browser)); then
     command -v chromium >/dev/null || apt_install chromium
     command -v chromedriver >/dev/null || apt_install chromium-driver
-    command -v node >/dev/null || apt_install nodejs
-    command -v npm >/dev/null || apt_install npm
-    if [[ -f tests/e2e/package.json ]]; then
-        if [[ ! -d tests/e2e/node_modules ]] || [[ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]]; then
-            say "npm: installing e2e test dependencies"
-            (cd tests/e2e && npm ci --no-audit --no-fund --silent)
-            touch tests/e2e/node_modules
-        fi
-    fi
 fi
 say "set-up complete"
