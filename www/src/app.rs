@@ -536,7 +536,7 @@ fn finding_card(file: &str, f: &ViewFinding, multi_file: bool) -> Html {
                 <dt>{ "Why it matters" }</dt><dd class="finding-why">{ f.why.clone() }</dd>
                 <dt>{ "How to fix it" }</dt><dd class="finding-fix">{ f.fix.clone() }</dd>
                 if let Some(ev) = &f.evidence {
-                    <dt>{ "What we saw (hidden)" }</dt><dd><code class="finding-evidence">{ ev.clone() }</code></dd>
+                    <dt>{ "What we saw (secrets are partly hidden)" }</dt><dd><code class="finding-evidence">{ ev.clone() }</code></dd>
                 }
             </dl>
             <p class="finding-where">{
