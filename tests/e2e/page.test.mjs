@@ -389,3 +389,57 @@ test('phone width: no sideways scrolling; screenshot kept as an artifact', async
   await page.screenshot({ path: path.join(artifacts, 'results.png'), fullPage: true });
   assert.ok(fs.statSync(path.join(artifacts, 'results.png')).size > 1000);
 });
+
+test('the browser report is byte-identical to the native CLI report for the same file', async (t) => {
+  // Determinism across targets: the same engine compiled to WebAssembly and
+  // natively must give the same JSON (findings, order, fingerprints).
+  const cli = path.join(root, 'target', 'debug', process.platform === 'win32' ? 'lcscan.exe' : 'lcscan');
+  assert.ok(fs.existsSync(cli), `${cli} is missing: cargo test builds it before the browser tests`);
+  const { spawnSync } = await import('node:child_process');
+  const name = 'n8n-lead-intake.json';
+  const native = spawnSync(cli, ['scan', name, '--format', 'json', '--fail-on', 'never'], {
+    cwd: path.join(root, 'www', 'samples'),
+    encoding: 'utf8',
+  });
+  assert.equal(native.status, 0, native.stderr);
+  const { page } = await open(t);
+  await page.click(`button[data-sample="${name}"]`);
+  await page.waitForSelector('#summary', { timeout: 30000 });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('button.download[data-format="json"]'),
+  ]);
+  const inBrowser = fs.readFileSync(await download.path(), 'utf8');
+  assert.equal(inBrowser, native.stdout);
+});
+
+test('a multi-MB export is scanned in the worker with a progress bar while the page keeps answering', async (t) => {
+  // 20,000 nodes, about 5 MB: big enough that the scan is visibly under way.
+  const nodes = [];
+  const connections = {};
+  for (let i = 0; i < 20000; i++) {
+    nodes.push({
+      id: `n${i}`,
+      name: `Step ${i}`,
+      type: 'n8n-nodes-base.set',
+      typeVersion: 3,
+      position: [i * 10, 0],
+      parameters: { values: { string: [{ name: `field${i}`, value: `value number ${i} with some text` }] } },
+    });
+    if (i > 0) connections[`Step ${i - 1}`] = { main: [[{ node: `Step ${i}`, type: 'main', index: 0 }]] };
+  }
+  nodes[0] = { id: 'hook', name: 'Step 0', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path: 'big', httpMethod: 'POST' } };
+  const buffer = Buffer.from(JSON.stringify({ name: 'Big workflow', nodes, connections }));
+  assert.ok(buffer.length > 3_000_000, `${buffer.length}`);
+  const { page } = await open(t);
+  await page.setInputFiles('#file-input', { name: 'big.json', mimeType: 'application/json', buffer });
+  // The page shows the progress bar and still runs script while the worker scans.
+  await page.waitForSelector('#progress', { timeout: 10000 });
+  const answered = await page.evaluate(() => document.querySelector('#progress progress') !== null);
+  assert.equal(answered, true);
+  await page.waitForSelector('#summary', { timeout: 120000 });
+  const text = await page.textContent('#summary');
+  assert.match(text, /Big workflow/);
+  assert.ok((await titles(page)).includes('Anyone on the internet can start this app'));
+  assert.equal(await panicShown(page), false);
+});
