@@ -27,6 +27,7 @@ mod lc016_subworkflow_callable_by_anyone;
 mod lc017_any_website_can_call_trigger;
 mod lc018_plaintext_credentials_in_export;
 mod lc019_unknown_or_blocked_connector;
+mod lc020_organisation_wide_security_role;
 
 use crate::model::{App, Location, Platform};
 use crate::policy::Policy;
@@ -95,6 +96,7 @@ pub static RULES: &[&Rule] = &[
     &lc017_any_website_can_call_trigger::RULE,
     &lc018_plaintext_credentials_in_export::RULE,
     &lc019_unknown_or_blocked_connector::RULE,
+    &lc020_organisation_wide_security_role::RULE,
 ];
 
 /// A rule by id (`LC001`) or name (`public-trigger-without-auth`), case-insensitive.
