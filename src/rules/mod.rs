@@ -28,6 +28,7 @@ mod lc017_any_website_can_call_trigger;
 mod lc018_plaintext_credentials_in_export;
 mod lc019_unknown_or_blocked_connector;
 mod lc020_organisation_wide_security_role;
+mod lc021_sensitive_column_without_column_security;
 
 use crate::model::{App, Location, Platform};
 use crate::policy::Policy;
@@ -97,6 +98,7 @@ pub static RULES: &[&Rule] = &[
     &lc018_plaintext_credentials_in_export::RULE,
     &lc019_unknown_or_blocked_connector::RULE,
     &lc020_organisation_wide_security_role::RULE,
+    &lc021_sensitive_column_without_column_security::RULE,
 ];
 
 /// A rule by id (`LC001`) or name (`public-trigger-without-auth`), case-insensitive.
