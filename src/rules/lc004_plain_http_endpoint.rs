@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::capitalise;
 use crate::model::{App, HttpAuth, Location, Platform, ValueContext, ValueKind};
 use crate::platforms::common::host_of;
 use crate::report::Severity;
@@ -191,14 +192,6 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         }
     }
     hits
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
 }
 
 /// `http` or `ftp` for unencrypted absolute addresses.

@@ -1,5 +1,6 @@
 //! LC005 tls-verification-disabled: a step accepts any certificate.
 
+use super::capitalise;
 use crate::model::{App, Platform};
 use crate::platforms::common::host_of;
 use crate::report::Severity;
@@ -83,14 +84,6 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         });
     }
     hits
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
 }
 
 fn fix(platform: Platform, step: &str) -> String {

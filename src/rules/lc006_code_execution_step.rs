@@ -4,6 +4,7 @@
 //! high when it runs operating-system commands (n8n Execute Command, SSH) or
 //! the code itself starts programs or evaluates text as code.
 
+use super::capitalise;
 use crate::model::{App, Platform, Step, StepKind};
 use crate::report::Severity;
 use crate::rules::{step_ref, Context, Hit, Rule};
@@ -154,14 +155,6 @@ fn language_name(language: &str) -> &'static str {
         "csharp" | "c#" => "C#",
         "powershell" => "PowerShell",
         _ => "custom",
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
     }
 }
 

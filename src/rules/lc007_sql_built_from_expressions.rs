@@ -1,5 +1,6 @@
 //! LC007 sql-built-from-expressions: run-time values pasted into SQL text.
 
+use super::capitalise;
 use crate::detect::secrets::expression_spans;
 use crate::model::{App, Platform};
 use crate::report::Severity;
@@ -90,14 +91,6 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         });
     }
     hits
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
 }
 
 fn fix(platform: Platform, step: &str) -> String {

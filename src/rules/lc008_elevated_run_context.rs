@@ -9,6 +9,7 @@ use crate::model::{App, DataAccess, Platform, RunMode, Step, StepKind};
 use crate::report::Severity;
 use crate::rules::{step_ref, Context, Hit, Rule};
 
+use super::capitalise;
 use super::lc010_sensitive_data_field::app_word;
 
 pub static RULE: Rule = Rule {
@@ -151,14 +152,6 @@ fn evidence_raw(raw: &str, mode: RunMode) -> String {
         }
     } else {
         raw.chars().take(80).collect()
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
     }
 }
 

@@ -10,6 +10,7 @@ use crate::model::{App, Audience, Connection, ConnectionIdentity, Platform, Trig
 use crate::report::Severity;
 use crate::rules::{step_ref, Context, Hit, Rule};
 
+use super::capitalise;
 use super::lc010_sensitive_data_field::app_word;
 
 pub static RULE: Rule = Rule {
@@ -170,14 +171,6 @@ fn connector_name(conn: &Connection) -> String {
         conn.connector.clone()
     } else {
         name.to_string()
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
     }
 }
 

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// At most this many distinct sensitive fields are listed per step.
 const MAX_FIELDS_PER_STEP: usize = 50;
 
+use super::capitalise;
 use crate::detect::fields::regulations;
 use crate::model::{App, DataField, FieldClass, Platform, Step};
 use crate::report::Severity;
@@ -197,14 +198,6 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         });
     }
     hits
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 pub(super) fn app_word(platform: Platform) -> &'static str {

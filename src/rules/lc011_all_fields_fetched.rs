@@ -9,6 +9,7 @@ use crate::model::{App, DataAccess, Platform};
 use crate::report::Severity;
 use crate::rules::{step_ref, Context, Hit, Rule};
 
+use super::capitalise;
 use super::lc010_sensitive_data_field::app_word;
 
 pub static RULE: Rule = Rule {
@@ -114,14 +115,6 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         });
     }
     hits
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 fn fix(platform: Platform) -> String {

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use super::capitalise;
 use super::lc010_sensitive_data_field::{app_word, sensitive_fields_by_step, StepFields};
 use super::lc019_unknown_or_blocked_connector::{is_built_in, lookup};
 use crate::model::{App, DataField, Platform, Step};
@@ -251,14 +252,6 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
         });
     }
     hits
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 fn fix(platform: Platform) -> String {

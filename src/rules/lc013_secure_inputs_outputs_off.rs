@@ -11,6 +11,7 @@ use crate::model::{App, HttpAuth, Platform, Step, StepKind};
 use crate::report::Severity;
 use crate::rules::{step_ref, Context, Hit, Rule};
 
+use super::capitalise;
 use super::lc010_sensitive_data_field::app_word;
 
 pub static RULE: Rule = Rule {
@@ -138,14 +139,6 @@ fn on_off(v: Option<bool>) -> &'static str {
         "on"
     } else {
         "off"
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
     }
 }
 

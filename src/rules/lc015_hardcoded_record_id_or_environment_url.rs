@@ -14,6 +14,7 @@ use crate::model::{App, Location, Platform, ValueContext, ValueKind};
 use crate::report::{mask, Severity};
 use crate::rules::{step_ref, Context, Hit, Rule};
 
+use super::capitalise;
 use super::lc010_sensitive_data_field::app_word;
 
 pub static RULE: Rule = Rule {
@@ -332,14 +333,6 @@ fn hit(
         evidence: Some(evidence),
         severity: None,
         key: text.to_string(),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::model::{App, Audience, Platform, Trigger, TriggerKind};
 use crate::report::Severity;
 use crate::rules::{Context, Hit, Rule};
 
+use super::capitalise;
 use super::lc001_public_trigger_without_auth::trigger_ref;
 
 pub static RULE: Rule = Rule {
@@ -104,14 +105,6 @@ fn is_public_web_trigger(trigger: &Trigger) -> bool {
         trigger.audience,
         Audience::Anyone | Audience::AnyoneWithLink
     )
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
 }
 
 fn fix(platform: Platform, name: &str) -> String {

@@ -6,6 +6,7 @@
 //! empty policy only connectors missing from the catalog are reported (low);
 //! connectors that are known but not on a non-empty approved list are info.
 
+use super::capitalise;
 use crate::detect::connectors;
 use crate::inventory;
 use crate::model::{App, Platform, Step};
@@ -205,14 +206,6 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
         });
     }
     hits
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 fn fix(platform: Platform, status: &str) -> String {

@@ -159,6 +159,16 @@ fn to_finding(rule: &Rule, app: &App, hit: Hit, forced: Option<Severity>) -> Fin
     }
 }
 
+/// The text with its first letter upper-cased, to start a sentence with a
+/// step reference ("The node 'x' …").
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// "the node 'Send to Slack'" — how messages name a step.
 pub fn step_ref(platform: Platform, step_name: &str) -> String {
     format!("the {} '{}'", platform.step_word(), step_name)
