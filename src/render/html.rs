@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{by_severity, component_names, counts_line, place};
+use super::{by_severity, component_names, counts_line, inventory_tables, place};
 use crate::report::{Report, Severity};
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}\
@@ -124,103 +124,9 @@ fn one(out: &mut String, r: &Report) {
 }
 
 fn inventory(out: &mut String, r: &Report) {
-    let inv = &r.inventory;
-    table(
-        out,
-        "Connectors",
-        &[
-            "Connector",
-            "Category",
-            "Leaves the organisation",
-            "Status",
-            "Steps",
-        ],
-        inv.connectors
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    c.category.clone(),
-                    if c.external { "yes" } else { "no" }.into(),
-                    c.status.clone(),
-                    c.uses.to_string(),
-                ]
-            })
-            .collect(),
-    );
-    table(
-        out,
-        "Triggers",
-        &["Trigger", "Kind", "Who can start it", "Sign-in", "App"],
-        inv.triggers
-            .iter()
-            .map(|t| {
-                vec![
-                    t.name.clone(),
-                    t.kind.clone(),
-                    t.who_can_call.clone(),
-                    t.auth.clone(),
-                    t.component.clone(),
-                ]
-            })
-            .collect(),
-    );
-    table(
-        out,
-        "Connections",
-        &["Connection", "Connector", "Runs as", "App"],
-        inv.connections
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    c.connector.clone(),
-                    c.identity.clone(),
-                    c.component.clone(),
-                ]
-            })
-            .collect(),
-    );
-    table(
-        out,
-        "Credentials",
-        &["Credential", "Type", "Stored", "App"],
-        inv.credentials
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    c.credential_type.clone(),
-                    c.storage.clone(),
-                    c.component.clone(),
-                ]
-            })
-            .collect(),
-    );
-    table(
-        out,
-        "Sensitive data fields",
-        &["Field", "Kind of data", "Uses"],
-        inv.sensitive_fields
-            .iter()
-            .map(|f| vec![f.name.clone(), f.label.clone(), f.uses.to_string()])
-            .collect(),
-    );
-    table(
-        out,
-        "Addresses it calls",
-        &["Address", "Host", "App"],
-        inv.endpoints
-            .iter()
-            .map(|e| {
-                vec![
-                    e.url.clone(),
-                    e.host.clone().unwrap_or_default(),
-                    e.component.clone(),
-                ]
-            })
-            .collect(),
-    );
+    for t in inventory_tables(r) {
+        table(out, t.title, t.head, t.rows);
+    }
 }
 
 /// A table of export text; every cell escaped.

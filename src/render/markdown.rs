@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{by_severity, component_names, counts_line, place};
+use super::{by_severity, component_names, counts_line, inventory_tables, place};
 use crate::report::{Report, Severity};
 
 pub fn render(reports: &[Report]) -> String {
@@ -116,111 +116,10 @@ fn one(out: &mut String, r: &Report) {
 }
 
 fn inventory(out: &mut String, r: &Report) {
-    let inv = &r.inventory;
     let _ = writeln!(out, "## What the app uses\n");
-    table(
-        out,
-        "Connectors",
-        &[
-            "Connector",
-            "Category",
-            "Leaves the organisation",
-            "Status",
-            "Steps",
-        ],
-        inv.connectors
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    c.category.clone(),
-                    if c.external { "yes" } else { "no" }.into(),
-                    c.status.clone(),
-                    c.uses.to_string(),
-                ]
-            })
-            .collect(),
-    );
-    table(
-        out,
-        "Triggers",
-        &["Trigger", "Kind", "Who can start it", "Sign-in", "App"],
-        inv.triggers
-            .iter()
-            .map(|t| {
-                vec![
-                    t.name.clone(),
-                    t.kind.clone(),
-                    t.who_can_call.clone(),
-                    t.auth.clone(),
-                    t.component.clone(),
-                ]
-            })
-            .collect(),
-    );
-    table(
-        out,
-        "Connections",
-        &["Connection", "Connector", "Runs as", "App"],
-        inv.connections
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    c.connector.clone(),
-                    c.identity.clone(),
-                    c.component.clone(),
-                ]
-            })
-            .collect(),
-    );
-    table(
-        out,
-        "Credentials",
-        &["Credential", "Type", "Stored", "App"],
-        inv.credentials
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    c.credential_type.clone(),
-                    c.storage.clone(),
-                    c.component.clone(),
-                ]
-            })
-            .collect(),
-    );
-    table(
-        out,
-        "Sensitive data fields",
-        &["Field", "Kind of data", "Category", "Uses"],
-        inv.sensitive_fields
-            .iter()
-            .map(|f| {
-                vec![
-                    f.name.clone(),
-                    f.label.clone(),
-                    f.category.clone(),
-                    f.uses.to_string(),
-                ]
-            })
-            .collect(),
-    );
-    table(
-        out,
-        "Addresses it calls",
-        &["Address", "Host", "App"],
-        inv.endpoints
-            .iter()
-            .map(|e| {
-                vec![
-                    e.url.clone(),
-                    e.host.clone().unwrap_or_default(),
-                    e.component.clone(),
-                ]
-            })
-            .collect(),
-    );
+    for t in inventory_tables(r) {
+        table(out, t.title, t.head, t.rows);
+    }
 }
 
 fn table(out: &mut String, title: &str, head: &[&str], rows: Vec<Vec<String>>) {

@@ -167,6 +167,126 @@ pub(crate) fn by_severity(report: &Report) -> Vec<(Severity, Vec<&Finding>)> {
         .collect()
 }
 
+/// One inventory table: title, column heads and rows of export text (not
+/// yet escaped: each renderer escapes for its own format).
+pub(crate) struct InventoryTable {
+    pub title: &'static str,
+    pub head: &'static [&'static str],
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The inventory as tables, in the order Markdown and HTML show them; empty
+/// tables are left out.
+pub(crate) fn inventory_tables(report: &Report) -> Vec<InventoryTable> {
+    let inv = &report.inventory;
+    let tables = [
+        InventoryTable {
+            title: "Connectors",
+            head: &[
+                "Connector",
+                "Category",
+                "Leaves the organisation",
+                "Status",
+                "Steps",
+            ],
+            rows: inv
+                .connectors
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.name.clone(),
+                        c.category.clone(),
+                        if c.external { "yes" } else { "no" }.into(),
+                        c.status.clone(),
+                        c.uses.to_string(),
+                    ]
+                })
+                .collect(),
+        },
+        InventoryTable {
+            title: "Triggers",
+            head: &["Trigger", "Kind", "Who can start it", "Sign-in", "App"],
+            rows: inv
+                .triggers
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.name.clone(),
+                        t.kind.clone(),
+                        t.who_can_call.clone(),
+                        t.auth.clone(),
+                        t.component.clone(),
+                    ]
+                })
+                .collect(),
+        },
+        InventoryTable {
+            title: "Connections",
+            head: &["Connection", "Connector", "Runs as", "App"],
+            rows: inv
+                .connections
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.name.clone(),
+                        c.connector.clone(),
+                        c.identity.clone(),
+                        c.component.clone(),
+                    ]
+                })
+                .collect(),
+        },
+        InventoryTable {
+            title: "Credentials",
+            head: &["Credential", "Type", "Stored", "App"],
+            rows: inv
+                .credentials
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.name.clone(),
+                        c.credential_type.clone(),
+                        c.storage.clone(),
+                        c.component.clone(),
+                    ]
+                })
+                .collect(),
+        },
+        InventoryTable {
+            title: "Sensitive data fields",
+            head: &["Field", "Kind of data", "Category", "Uses"],
+            rows: inv
+                .sensitive_fields
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.name.clone(),
+                        f.label.clone(),
+                        f.category.clone(),
+                        f.uses.to_string(),
+                    ]
+                })
+                .collect(),
+        },
+        InventoryTable {
+            title: "Addresses it calls",
+            head: &["Address", "Host", "App"],
+            rows: inv
+                .endpoints
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.url.clone(),
+                        e.host.clone().unwrap_or_default(),
+                        e.component.clone(),
+                    ]
+                })
+                .collect(),
+        },
+    ];
+    tables.into_iter().filter(|t| !t.rows.is_empty()).collect()
+}
+
 /// Component names of a report, for headers.
 pub(crate) fn component_names(report: &Report) -> String {
     let names: Vec<&str> = report.components.iter().map(|c| c.name.as_str()).collect();
