@@ -4,10 +4,13 @@
 //! `cargo test --release --test corpus -- --nocapture` prints the table that
 //! `docs/corpus.md` records. Filter platforms with `LCSCAN_CORPUS=n8n,salesforce-flow`.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+use common::files_under;
 use lcscan::{scan, Policy};
 
 /// Platform folders whose files this build's parsers are expected to read.
@@ -26,21 +29,6 @@ const PLATFORMS: &[&str] = &[
 fn corpus_root() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     root.is_dir().then_some(root)
-}
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = read.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files_under(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
 }
 
 #[derive(Default)]
@@ -74,8 +62,7 @@ fn real_exports_scan_without_panics() {
         {
             continue;
         }
-        let mut files = Vec::new();
-        files_under(&root.join(platform), &mut files);
+        let files = files_under(&root.join(platform));
         let tally = tallies.entry(platform).or_default();
         for file in files {
             let Ok(bytes) = std::fs::read(&file) else {
@@ -174,8 +161,7 @@ fn node_red_and_make_are_never_confused_with_other_platforms() {
             "make" => Some(Platform::Make),
             _ => None,
         };
-        let mut files = Vec::new();
-        files_under(folder, &mut files);
+        let files = files_under(folder);
         for file in files {
             let Ok(bytes) = std::fs::read(&file) else {
                 continue;

@@ -2,31 +2,23 @@
 //! the normalized model, then scanned end to end. The Standard project zip
 //! is built here from the files in `standard/`.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
 
-use lcscan::ingest::ingest;
+use common::parse as parse_bytes;
 use lcscan::model::{
     App, Audience, ConnectionIdentity, HttpAuth, Platform, StepKind, TriggerKind, ValueContext,
     ValueKind,
 };
-use lcscan::platforms;
-use lcscan::report::{Note, Report};
-use lcscan::{scan, Limits, Policy, ScanError, Severity};
+use lcscan::report::Report;
+use lcscan::{scan, Policy, ScanError, Severity};
 use serde_json::{json, Value as Json};
-use zip::write::SimpleFileOptions;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/logic-apps");
 
 fn read(name: &str) -> Vec<u8> {
     std::fs::read(format!("{DIR}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn parse_bytes(bytes: &[u8], name: &str) -> Result<(Vec<App>, Vec<Note>), ScanError> {
-    let bundle = ingest(bytes, name, &Limits::default())?;
-    let mut notes = Vec::new();
-    let apps = platforms::parse(&bundle, &mut notes)?;
-    Ok((apps, notes))
 }
 
 fn one(bytes: &[u8], name: &str) -> App {
@@ -49,40 +41,7 @@ fn rule_hits<'a>(report: &'a Report, rule: &str) -> Vec<&'a lcscan::Finding> {
 
 /// Zip every file under `fixtures/logic-apps/<folder>` below `prefix`.
 fn zip_folder(folder: &str, prefix: &str) -> Vec<u8> {
-    fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                collect(&p, out);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    let root = Path::new(DIR).join(folder);
-    let mut files = Vec::new();
-    collect(&root, &mut files);
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buf);
-        for f in files {
-            let rel = f
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            zip.start_file(format!("{prefix}{rel}"), SimpleFileOptions::default())
-                .unwrap();
-            zip.write_all(&std::fs::read(&f).unwrap()).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    buf.into_inner()
+    common::zip_dir(&Path::new(DIR).join(folder), prefix, &[])
 }
 
 // ---------------------------------------------------------------------------

@@ -1,14 +1,14 @@
 //! Make parser: fixtures in tests/fixtures/make/ read into the normalized
 //! model, and the findings the existing rules raise on them.
 
-use lcscan::ingest::ingest;
+mod common;
+
 use lcscan::model::{
     App, AppKind, Audience, ConnectionIdentity, FieldUse, HttpAuth, Platform, StepKind,
     TriggerKind, ValueContext, ValueKind,
 };
-use lcscan::platforms;
 use lcscan::report::Note;
-use lcscan::{scan, Limits, Policy, Report, Severity};
+use lcscan::{scan, Policy, Report, Severity};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/make");
 
@@ -17,10 +17,7 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 fn parse_bytes(bytes: &[u8], name: &str) -> (Vec<App>, Vec<Note>) {
-    let bundle = ingest(bytes, name, &Limits::default()).expect("ingest");
-    let mut notes = Vec::new();
-    let apps = platforms::parse(&bundle, &mut notes).expect("parse");
-    (apps, notes)
+    common::parse(bytes, name).expect("parse")
 }
 
 fn one(name: &str) -> App {

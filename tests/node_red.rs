@@ -1,6 +1,8 @@
 //! Node-RED parser: fixtures in tests/fixtures/node-red/ read into the
 //! normalized model, and the findings the existing rules raise on them.
 
+mod common;
+
 use std::io::Write;
 
 use lcscan::ingest::ingest;
@@ -20,10 +22,7 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 fn parse_bytes(bytes: &[u8], name: &str) -> (Vec<App>, Vec<Note>) {
-    let bundle = ingest(bytes, name, &Limits::default()).expect("ingest");
-    let mut notes = Vec::new();
-    let apps = platforms::parse(&bundle, &mut notes).expect("parse");
-    (apps, notes)
+    common::parse(bytes, name).expect("parse")
 }
 
 fn report(name: &str) -> Report {

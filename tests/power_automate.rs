@@ -2,30 +2,21 @@
 //! into the normalized model, checked value by value. Package and solution
 //! zips are built here from the files in `package/` and `solution/`.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
 
-use lcscan::ingest::ingest;
+use common::parse as parse_bytes;
 use lcscan::model::{
     App, Audience, ConnectionIdentity, DataAccess, FieldUse, HttpAuth, Platform, RunMode, StepKind,
     TriggerKind, ValueContext, ValueKind,
 };
-use lcscan::platforms;
-use lcscan::report::Note;
-use lcscan::{scan, Limits, Policy, ScanError};
-use zip::write::SimpleFileOptions;
+use lcscan::{scan, Policy};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/power-automate");
 
 fn read(name: &str) -> Vec<u8> {
     std::fs::read(format!("{DIR}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn parse_bytes(bytes: &[u8], name: &str) -> Result<(Vec<App>, Vec<Note>), ScanError> {
-    let bundle = ingest(bytes, name, &Limits::default())?;
-    let mut notes = Vec::new();
-    let apps = platforms::parse(&bundle, &mut notes)?;
-    Ok((apps, notes))
 }
 
 fn one(bytes: &[u8], name: &str) -> App {
@@ -42,42 +33,7 @@ fn has_edge(app: &App, from: &str, to: &str, kind: &str) -> bool {
 
 /// Zip every file under `fixtures/<folder>` (paths relative to it), skipping `skip`.
 fn zip_folder(folder: &str, skip: &[&str]) -> Vec<u8> {
-    fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                collect(&p, out);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    let root = Path::new(DIR).join(folder);
-    let mut files = Vec::new();
-    collect(&root, &mut files);
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buf);
-        for file in files {
-            let rel = file
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            if skip.iter().any(|s| rel.ends_with(s)) {
-                continue;
-            }
-            zip.start_file(rel, SimpleFileOptions::default()).unwrap();
-            zip.write_all(&std::fs::read(&file).unwrap()).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    buf.into_inner()
+    common::zip_dir(&Path::new(DIR).join(folder), "", skip)
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 //! Salesforce Flow parser: fixtures in tests/fixtures/salesforce-flow/ read
 //! into the normalized model, checked value by value.
 
+mod common;
+
 use std::io::Write;
 
 use lcscan::ingest::ingest;
@@ -23,10 +25,7 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 fn parse_bytes(bytes: &[u8], name: &str) -> (Vec<App>, Vec<Note>) {
-    let bundle = ingest(bytes, name, &Limits::default()).expect("ingest");
-    let mut notes = Vec::new();
-    let apps = platforms::parse(&bundle, &mut notes).expect("parse");
-    (apps, notes)
+    common::parse(bytes, name).expect("parse")
 }
 
 fn one(name: &str) -> App {
