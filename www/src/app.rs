@@ -190,7 +190,7 @@ fn drop_zone(props: &FilesProps) -> Html {
                 ondragleave={on_drag_leave}
                 ondrop={on_drop}>
                 <p class="drop-title">{ "Drop your app export here, or press to choose files" }</p>
-                <p id="drop-help" class="drop-help">{ "n8n workflow .json, Power Automate definition.json or export .zip, solution .zip, Salesforce .flow-meta.xml. Several files at once are fine." }</p>
+                <p id="drop-help" class="drop-help">{ "n8n workflow .json, Power Automate definition.json or export .zip, Power Platform solution .zip, Power Apps .msapp, Logic Apps template or workflow.json, Salesforce .flow-meta.xml, Node-RED flows.json, Make blueprint. Several files at once are fine." }</p>
             </div>
             <label class="visually-hidden" for="file-input">{ "Export files" }</label>
             <input id="file-input" class="visually-hidden" type="file" multiple=true
