@@ -20,6 +20,7 @@
     )
 )]
 
+pub mod baseline;
 pub mod detect;
 pub mod error;
 pub mod ingest;
@@ -131,6 +132,7 @@ pub fn scan_with_progress(
         inventory: inventory::build(&model, policy),
         findings,
         notes,
+        exceptions: Vec::new(),
     };
     progress(Stage::Done);
     Ok(report)

@@ -279,6 +279,11 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub inventory: Inventory,
     pub notes: Vec<Note>,
+    /// Findings a reviewer accepted (still valid) or whose acceptance expired,
+    /// from an exceptions file (see [`crate::baseline`]). Accepted findings are
+    /// not in `findings` and not counted; expired ones are in both.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<crate::baseline::ExceptionOutcome>,
 }
 
 impl Report {
@@ -308,6 +313,20 @@ pub fn sort_findings(findings: &mut [Finding]) {
             .then_with(|| a.rule_id.cmp(&b.rule_id))
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
     });
+}
+
+impl Summary {
+    /// Recount severities, total and score after findings were removed or added.
+    pub fn recount(&mut self, findings: &[Finding]) {
+        let mut counts: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|&s| (s, 0)).collect();
+        for f in findings {
+            *counts.entry(f.severity).or_default() += 1;
+        }
+        self.counts = counts;
+        self.total = findings.len();
+        self.risk_score = risk_score(findings);
+        self.grade = grade(self.risk_score);
+    }
 }
 
 pub fn summarize(model: &Model, findings: &[Finding]) -> Summary {

@@ -392,6 +392,7 @@ pub(crate) mod sample {
                 file: "flows.zip!/readme.txt".into(),
                 message: "not read: lcscan does not know this file's format yet".into(),
             }],
+            exceptions: Vec::new(),
         }
     }
 }
