@@ -361,3 +361,644 @@ fn part_of_an_export_says_what_it_is_and_what_to_drop_instead() {
     assert!(text.contains("Drop the whole exported .zip"), "{text}");
     assert!(!text.contains("We could not recognise"), "{text}");
 }
+
+// ---------------------------------------------------------------------------
+// Issue 7: the rest of the hostile-input list.
+// ---------------------------------------------------------------------------
+
+const N8N_RISKY: &str = "tests/fixtures/n8n/public-webhook-hardcoded-key.json";
+const SF_FLOW: &str = "tests/fixtures/salesforce-flow/Sync_Orders_Callout.flow-meta.xml";
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+fn report_json(bytes: &[u8], name: &str) -> serde_json::Value {
+    let report = scan(bytes, name, &Policy::default())
+        .unwrap_or_else(|e| panic!("{name} should scan, got {}: {e}", e.code()));
+    serde_json::to_value(&report).unwrap()
+}
+
+fn rule_ids(report: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    ids.dedup();
+    ids
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut out = if big_endian {
+        vec![0xfe, 0xff]
+    } else {
+        vec![0xff, 0xfe]
+    };
+    for unit in text.encode_utf16() {
+        out.extend(if big_endian {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn bom_only_and_nul_only_files() {
+    assert_eq!(err(b"\xef\xbb\xbf", "flow.json"), ScanError::Empty);
+    assert_eq!(err(b"\xff\xfe", "flow.json"), ScanError::Empty);
+    assert_eq!(err(b"\xef\xbb\xbf \r\n", "flow.json"), ScanError::Empty);
+    let e = err(&[0u8; 64], "flow.json");
+    assert_eq!(
+        e,
+        ScanError::NotAnExport {
+            kind: "a binary file".into()
+        }
+    );
+}
+
+#[test]
+fn random_bytes_behind_every_kind_of_start_never_panic() {
+    // 40 seeds × 8 starts that send the bytes down each ingest path.
+    let starts: &[&[u8]] = &[
+        b"",
+        b"PK\x03\x04",
+        b"PK\x05\x06",
+        b"{",
+        b"[",
+        b"<",
+        b"\xef\xbb\xbf{",
+        b"\xff\xfe",
+    ];
+    let known = [
+        "not-an-export",
+        "broken-zip",
+        "invalid-json",
+        "invalid-xml",
+        "invalid-utf8",
+        "unknown-format",
+        "too-deep",
+        "empty",
+        "unsupported-compression",
+    ];
+    for seed in 1..=40u64 {
+        for start in starts {
+            let mut bytes = start.to_vec();
+            bytes.extend(noise(512 + seed as usize * 37, seed));
+            match scan(&bytes, "export.json", &Policy::default()) {
+                Ok(r) => panic!("noise scanned as an export: {r:?}"),
+                Err(e) => assert!(known.contains(&e.code()), "{}: {e}", e.code()),
+            }
+        }
+    }
+}
+
+#[test]
+fn random_printable_text_is_not_an_export() {
+    let text: Vec<u8> = noise(4096, 99)
+        .into_iter()
+        .map(|b| b' ' + b % 94)
+        .filter(|b| !matches!(b, b'{' | b'[' | b'<'))
+        .collect();
+    let e = err(&text, "notes.json");
+    assert_eq!(e.code(), "unknown-format", "{e}");
+}
+
+#[test]
+fn png_renamed_to_flow_xml_and_zip() {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(noise(200, 5));
+    for name in ["x.flow-meta.xml", "package.zip", "app.msapp"] {
+        let e = err(&png, name);
+        assert_eq!(
+            e,
+            ScanError::NotAnExport {
+                kind: "a PNG image".into()
+            },
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn truncated_zip_at_every_tenth() {
+    let full = zip_of(
+        &[
+            ("definition.json", fixture(N8N_RISKY).as_slice()),
+            ("b.json", br#"{"b":2}"#.as_slice()),
+        ],
+        CompressionMethod::Deflated,
+    );
+    for tenth in 1..10 {
+        let cut = &full[..full.len() * tenth / 10];
+        let e = err(cut, "package.zip");
+        assert_eq!(e.code(), "broken-zip", "cut at {tenth}/10: {e}");
+        assert!(
+            e.to_string()
+                .contains("It may have been cut off while downloading"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn empty_zip_says_it_holds_nothing() {
+    let bytes = zip_of(&[], CompressionMethod::Stored);
+    let e = err(&bytes, "empty.zip");
+    assert_eq!(
+        e,
+        ScanError::UnknownFormat {
+            detail: "This zip archive holds no JSON or XML files.".into()
+        }
+    );
+}
+
+#[test]
+fn zip_with_unsupported_compression() {
+    let mut bytes = zip_of(
+        &[("definition.json", br#"{"a":1}"#.as_slice())],
+        CompressionMethod::Stored,
+    );
+    // Method 12 (bzip2) in the local header and the central directory.
+    bytes[8] = 12;
+    let cd = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    bytes[cd + 10] = 12;
+    let e = err(&bytes, "package.zip");
+    assert_eq!(e.code(), "unsupported-compression", "{e}");
+    assert!(e.to_string().contains("ordinary zip"), "{e}");
+}
+
+/// Patch the uncompressed size of the only member (local header and central
+/// directory) so the archive lies about how big it unpacks.
+fn lie_about_size(bytes: &mut [u8], size: u32) {
+    bytes[22..26].copy_from_slice(&size.to_le_bytes());
+    let cd = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    bytes[cd + 24..cd + 28].copy_from_slice(&size.to_le_bytes());
+}
+
+#[test]
+fn zip_bomb_that_lies_about_its_size_is_stopped_while_reading() {
+    let zeros = vec![b' '; 16 * 1024 * 1024];
+    let mut bytes = zip_of(
+        &[("bomb.json", zeros.as_slice())],
+        CompressionMethod::Deflated,
+    );
+    lie_about_size(&mut bytes, 100);
+    // The zip reader stops at the declared size: reported as a damaged archive.
+    let e = err(&bytes, "bomb.zip");
+    assert_eq!(
+        e,
+        ScanError::BrokenZip {
+            reason: "bomb.json: File is larger than its declared uncompressed size".into()
+        }
+    );
+}
+
+#[test]
+fn zip_bomb_of_many_entries_hits_the_default_limit() {
+    let names: Vec<String> = (0..10_001).map(|i| format!("d/f{i}.json")).collect();
+    let refs: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|n| (n.as_str(), b"{}".as_slice()))
+        .collect();
+    let bytes = zip_of(&refs, CompressionMethod::Stored);
+    let e = err(&bytes, "many.zip");
+    assert_eq!(
+        e,
+        ScanError::TooManyEntries {
+            entries: 10_001,
+            limit: 10_000
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "This zip archive holds 10001 files, more than the 10000 lcscan reads. \
+         Export a single app or solution instead."
+    );
+}
+
+#[test]
+fn zip_bomb_of_many_small_high_ratio_members() {
+    // 64 members of 2 MB of spaces each: every one over the ratio limit.
+    let spaces = vec![b' '; 2 * 1024 * 1024];
+    let names: Vec<String> = (0..64).map(|i| format!("f{i}.json")).collect();
+    let refs: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|n| (n.as_str(), spaces.as_slice()))
+        .collect();
+    let bytes = zip_of(&refs, CompressionMethod::Deflated);
+    assert_eq!(err(&bytes, "bomb.zip").code(), "zip-bomb");
+}
+
+#[test]
+fn entries_of_nested_archives_share_one_budget() {
+    // 3 inner archives of 8 entries each, 30 allowed: the total, not each, counts.
+    let inner_names: Vec<String> = (0..8).map(|i| format!("f{i}.json")).collect();
+    let inner_refs: Vec<(&str, &[u8])> = inner_names
+        .iter()
+        .map(|n| (n.as_str(), b"{}".as_slice()))
+        .collect();
+    let inner = zip_of(&inner_refs, CompressionMethod::Stored);
+    let outer = zip_of(
+        &[
+            ("a.zip", inner.as_slice()),
+            ("b.zip", inner.as_slice()),
+            ("c.zip", inner.as_slice()),
+            ("d.zip", inner.as_slice()),
+        ],
+        CompressionMethod::Stored,
+    );
+    let policy = policy_with(Limits {
+        max_entries: 30,
+        ..Limits::default()
+    });
+    let e = scan(&outer, "outer.zip", &policy).unwrap_err();
+    assert_eq!(
+        e,
+        ScanError::TooManyEntries {
+            entries: 8,
+            limit: 30
+        }
+    );
+}
+
+#[test]
+fn nested_zip_beyond_the_default_nesting_limit() {
+    let mut archive = zip_of(&[("a.json", b"{}".as_slice())], CompressionMethod::Deflated);
+    for level in 0..3 {
+        let name = format!("level{level}.zip");
+        archive = zip_of(
+            &[(name.as_str(), archive.as_slice())],
+            CompressionMethod::Stored,
+        );
+    }
+    let e = err(&archive, "outer.zip");
+    assert_eq!(e, ScanError::NestedTooDeep { limit: 2 });
+    assert!(
+        e.to_string().starts_with(
+            "This zip archive holds zip archives inside zip archives more than 2 levels deep."
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn nested_zip_within_the_limit_is_read() {
+    // An n8n export inside a zip inside a zip: two levels, the default limit.
+    let inner = zip_of(
+        &[("wf.json", fixture(N8N_RISKY).as_slice())],
+        CompressionMethod::Deflated,
+    );
+    let middle = zip_of(
+        &[("inner.zip", inner.as_slice())],
+        CompressionMethod::Stored,
+    );
+    let outer = zip_of(
+        &[("middle.zip", middle.as_slice())],
+        CompressionMethod::Stored,
+    );
+    let report = report_json(&outer, "outer.zip");
+    assert_eq!(report["platforms"], serde_json::json!(["n8n"]));
+    assert_eq!(
+        report["components"][0]["file"],
+        "outer.zip!/middle.zip!/inner.zip!/wf.json"
+    );
+    assert!(rule_ids(&report).contains(&"LC002".to_string()));
+}
+
+#[test]
+fn json_nested_100000_deep_objects_and_mixed() {
+    let objects = format!("{}{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+    assert_eq!(
+        err(objects.as_bytes(), "deep.json"),
+        ScanError::TooDeep { limit: 100 }
+    );
+    // Unbalanced: only openers, never closed.
+    let open = "[{\"a\":".repeat(100_000);
+    let e = err(open.as_bytes(), "deep.json");
+    assert_eq!(e, ScanError::TooDeep { limit: 100 });
+    assert_eq!(
+        e.to_string(),
+        "This file is nested more than 100 levels deep, far deeper than any real export. \
+         It may be damaged or built to crash scanners, so lcscan stopped reading it."
+    );
+    // Deep inside a zip member: the member is skipped with the reason, not the whole scan.
+    let bytes = zip_of(
+        &[
+            ("deep.json", objects.as_bytes()),
+            ("wf.json", fixture(N8N_RISKY).as_slice()),
+        ],
+        CompressionMethod::Deflated,
+    );
+    let report = report_json(&bytes, "both.zip");
+    let notes = report["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n["file"] == "both.zip!/deep.json"
+            && n["message"]
+                .as_str()
+                .unwrap()
+                .contains("nested more than 100 levels deep")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn depth_limit_comes_from_the_policy() {
+    let policy = Policy::from_toml("[limits]\nmax_depth = 5").unwrap();
+    let e = scan(b"[[[[[[1]]]]]]", "x.json", &policy).unwrap_err();
+    assert_eq!(e, ScanError::TooDeep { limit: 5 });
+    let e = scan(b"<a><b><c><d><e><f/></e></d></c></b></a>", "x.xml", &policy);
+    assert_ne!(e.unwrap_err().code(), "too-deep");
+    let e = scan(
+        b"<a><b><c><d><e><f>x</f></e></d></c></b></a>",
+        "x.xml",
+        &policy,
+    );
+    assert_eq!(e.unwrap_err(), ScanError::TooDeep { limit: 5 });
+}
+
+#[test]
+fn every_limit_is_read_from_a_policy_file() {
+    let policy = Policy::from_toml(
+        "[limits]\nmax_input_bytes = 10\nmax_unpacked_bytes = 20\nmax_compression_ratio = 3\n\
+         max_entries = 4\nmax_depth = 6\nmax_string_bytes = 7\nmax_archive_nesting = 0\n",
+    )
+    .unwrap();
+    assert_eq!(
+        policy.limits,
+        Limits {
+            max_input_bytes: 10,
+            max_unpacked_bytes: 20,
+            max_compression_ratio: 3,
+            max_entries: 4,
+            max_depth: 6,
+            max_string_bytes: 7,
+            max_archive_nesting: 0,
+        }
+    );
+    let json = Policy::from_json(r#"{"limits": {"max_entries": 4}}"#).unwrap();
+    assert_eq!(json.limits.max_entries, 4);
+    assert_eq!(json.limits.max_depth, 100);
+}
+
+#[test]
+fn input_of_1_gb_is_refused_from_its_size_by_the_cli() {
+    // A sparse file: 1 GiB long, no disk blocks, nothing allocated in memory.
+    let dir = std::env::temp_dir().join(format!("lcscan-bad-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("backup.json");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(1024 * 1024 * 1024).unwrap();
+    drop(file);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lcscan"))
+        .args(["scan", path.to_str().unwrap(), "-f", "json"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "This file is 1024 MB, more than the 100 MB lcscan reads at once. \
+             Export a single app or flow instead of a whole backup."
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn size_is_checked_before_any_decoding() {
+    // A buffer one byte over the limit whose content would fail in other ways
+    // (binary, broken zip): the size error wins, so nothing was read.
+    let policy = policy_with(Limits {
+        max_input_bytes: 4096,
+        ..Limits::default()
+    });
+    for start in [b"PK\x03\x04".as_slice(), b"\x89PNG", b"{{{{", b"\xff\xfe"] {
+        let mut bytes = start.to_vec();
+        bytes.resize(4097, 0);
+        assert_eq!(
+            scan(&bytes, "x.json", &policy).unwrap_err(),
+            ScanError::TooLarge {
+                size_mb: 1,
+                limit_mb: 1
+            }
+        );
+    }
+}
+
+#[test]
+fn invalid_utf8_in_xml_and_inside_a_zip() {
+    let e = err(b"<Flow><label>caf\xe9</label></Flow>", "x.flow-meta.xml");
+    assert_eq!(e, ScanError::InvalidUtf8 { offset: 16 });
+    assert_eq!(
+        e.to_string(),
+        "This file is not valid text: it has bytes that are not UTF-8 near byte 16. \
+         Export it again, or save it as UTF-8."
+    );
+    // Truncated multi-byte sequence at the very end.
+    assert_eq!(
+        err(b"{\"a\": \"\xe2\x82", "x.json"),
+        ScanError::InvalidUtf8 { offset: 7 }
+    );
+}
+
+#[test]
+fn utf16_le_and_be_exports_scan_like_utf8() {
+    let text = String::from_utf8(fixture(N8N_RISKY)).unwrap();
+    let plain = report_json(text.as_bytes(), "wf.json");
+    for big_endian in [false, true] {
+        let report = report_json(&utf16(&text, big_endian), "wf.json");
+        assert_eq!(report["findings"], plain["findings"], "BE={big_endian}");
+        assert!(!rule_ids(&report).is_empty());
+    }
+    let xml = String::from_utf8(fixture(SF_FLOW)).unwrap();
+    let plain = report_json(xml.as_bytes(), "Sync_Orders_Callout.flow-meta.xml");
+    let be = report_json(&utf16(&xml, true), "Sync_Orders_Callout.flow-meta.xml");
+    assert_eq!(be["findings"], plain["findings"]);
+    assert_eq!(be["platforms"], serde_json::json!(["salesforce-flow"]));
+}
+
+#[test]
+fn broken_utf16() {
+    // A lone high surrogate (D800) after `{`.
+    let mut lone = vec![0xff, 0xfe, b'{', 0];
+    lone.extend([0x00, 0xd8, b'}', 0]);
+    assert_eq!(err(&lone, "x.json"), ScanError::InvalidUtf8 { offset: 4 });
+    // An odd number of bytes after the BOM.
+    let odd = [0xfe, 0xff, 0, b'{', 0, b'}', 0];
+    assert_eq!(err(&odd, "x.json").code(), "invalid-utf8");
+}
+
+#[test]
+fn xml_doctype_in_every_spelling_is_refused() {
+    for text in [
+        "<!DOCTYPE Flow><Flow/>",
+        "<?xml version=\"1.0\"?>\n<!doctype Flow SYSTEM \"http://example.invalid/flow.dtd\"><Flow/>",
+        "<?xml version=\"1.0\"?><!-- a comment --><!DOCTYPE Flow [<!ENTITY % p SYSTEM \"http://example.invalid/p\"> %p;]><Flow/>",
+        "\u{feff}<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]><x>&c;&c;&c;</x>",
+    ] {
+        assert_eq!(err(text.as_bytes(), "x.flow-meta.xml"), ScanError::XmlDoctype, "{text}");
+    }
+}
+
+#[test]
+fn xml_undeclared_entity_is_a_parse_error_not_an_expansion() {
+    let e = err(b"<Flow><label>&xxe;</label></Flow>", "x.flow-meta.xml");
+    assert_eq!(e.code(), "invalid-xml", "{e}");
+    assert!(e.to_string().contains("xxe"), "{e}");
+}
+
+#[test]
+fn xml_doctype_inside_a_zip_skips_that_member_only() {
+    let bytes = zip_of(
+        &[
+            (
+                "evil.xml",
+                b"<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>".as_slice(),
+            ),
+            ("wf.json", fixture(N8N_RISKY).as_slice()),
+        ],
+        CompressionMethod::Deflated,
+    );
+    let report = report_json(&bytes, "mixed.zip");
+    assert_eq!(report["platforms"], serde_json::json!(["n8n"]));
+    let notes = report["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n["file"] == "mixed.zip!/evil.xml"
+            && n["message"].as_str().unwrap().contains("DOCTYPE")),
+        "{notes:?}"
+    );
+    assert!(
+        !report.to_string().contains("root:"),
+        "no file content leaked"
+    );
+}
+
+#[test]
+fn xml_text_that_mentions_doctype_or_tags_is_not_refused() {
+    // CDATA and comments may hold HTML (email templates in flows): not a DTD, not depth.
+    let mut xml = fixture(SF_FLOW);
+    let close = b"</Flow>";
+    let at = xml.windows(close.len()).rposition(|w| w == close).unwrap();
+    let extra = format!(
+        "<description><![CDATA[<!DOCTYPE html>{}]]></description><!-- <!DOCTYPE x> {} -->",
+        "<div>".repeat(500),
+        "<p>".repeat(500)
+    );
+    xml.splice(at..at, extra.bytes());
+    let report = report_json(&xml, "Sync_Orders_Callout.flow-meta.xml");
+    assert_eq!(report["platforms"], serde_json::json!(["salesforce-flow"]));
+}
+
+#[test]
+fn duplicate_keys_keep_the_last_value_like_the_platforms_do() {
+    // n8n (JavaScript JSON.parse) and Power Automate (Json.NET) keep the last
+    // duplicate; so does lcscan, so a scan sees what the platform would run.
+    let risky: serde_json::Value = serde_json::from_slice(&fixture(N8N_RISKY)).unwrap();
+    let nodes = risky["nodes"].to_string();
+    let connections = risky["connections"].to_string();
+    let hidden_last =
+        format!(r#"{{"name":"dup","nodes":[],"nodes":{nodes},"connections":{connections}}}"#);
+    let report = report_json(hidden_last.as_bytes(), "dup.json");
+    assert!(rule_ids(&report).contains(&"LC002".to_string()), "{report}");
+    let benign_last =
+        format!(r#"{{"name":"dup","nodes":{nodes},"nodes":[],"connections":{connections}}}"#);
+    let e = scan(benign_last.as_bytes(), "dup.json", &Policy::default());
+    match e {
+        Ok(r) => assert!(r.findings.is_empty(), "{:?}", r.findings),
+        Err(e) => assert_eq!(e.code(), "unknown-format", "{e}"),
+    }
+}
+
+#[test]
+fn numbers_out_of_range_and_long_numbers() {
+    for n in ["1e999", "-1e999", "1E400"] {
+        let json = format!(r#"{{"nodes": [], "connections": {{}}, "n": {n}}}"#);
+        let e = err(json.as_bytes(), "flow.json");
+        assert_eq!(e.code(), "invalid-json", "{n}");
+        assert!(e.to_string().contains("number out of range"), "{e}");
+    }
+    // Huge integers and tiny floats are read (as floats / zero), not refused.
+    let long = format!(
+        r#"{{"n": {}, "m": 1e-999, "k": 18446744073709551616}}"#,
+        "9".repeat(300)
+    );
+    assert_eq!(err(long.as_bytes(), "flow.json").code(), "unknown-format");
+}
+
+#[test]
+fn string_just_over_the_default_limit() {
+    let json = format!("{{\"x\": \"{}\"}}", "a".repeat(32 * 1024 * 1024 + 1));
+    let e = err(json.as_bytes(), "long.json");
+    assert_eq!(
+        e,
+        ScanError::StringTooLong {
+            size_mb: 33,
+            limit_mb: 32
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "This file has a single text value of 33 MB, more than the 32 MB lcscan accepts. \
+         It may be damaged or built to slow scanners down."
+    );
+}
+
+#[test]
+fn escaped_quotes_do_not_end_a_long_string_early() {
+    let policy = policy_with(Limits {
+        max_string_bytes: 1024,
+        ..Limits::default()
+    });
+    let json = format!("{{\"x\": \"{}\"}}", "\\\"".repeat(1000));
+    assert_eq!(
+        scan(json.as_bytes(), "x.json", &policy).unwrap_err().code(),
+        "string-too-long"
+    );
+}
+
+#[test]
+fn extremely_long_line_of_a_real_export_scans() {
+    // One 8 MB line: a real n8n export padded with a long (allowed) note value
+    // and 100k whitespace-free filler keys on the same line.
+    let mut wf: serde_json::Value = serde_json::from_slice(&fixture(N8N_RISKY)).unwrap();
+    wf["meta"] = serde_json::json!({ "note": "x".repeat(4 * 1024 * 1024) });
+    let filler: serde_json::Map<String, serde_json::Value> = (0..100_000)
+        .map(|i| (format!("k{i}"), serde_json::Value::from(i)))
+        .collect();
+    wf["pinData"] = serde_json::Value::Object(filler);
+    let line = serde_json::to_vec(&wf).unwrap();
+    assert!(!line.contains(&b'\n'));
+    let report = report_json(&line, "wf.json");
+    assert!(rule_ids(&report).contains(&"LC002".to_string()));
+}
+
+#[test]
+fn one_platform_under_another_platforms_file_name() {
+    // Content decides, not the extension: an n8n workflow named like a
+    // Salesforce flow or a Power Automate definition is still read as n8n.
+    let n8n = fixture(N8N_RISKY);
+    for name in [
+        "Orders.flow-meta.xml",
+        "definition.json",
+        "flows.json",
+        "app.msapp.json",
+    ] {
+        let report = report_json(&n8n, name);
+        assert_eq!(report["platforms"], serde_json::json!(["n8n"]), "{name}");
+        assert!(rule_ids(&report).contains(&"LC002".to_string()), "{name}");
+    }
+    // A Salesforce flow named .json is still a Salesforce flow.
+    let flow = fixture(SF_FLOW);
+    let report = report_json(&flow, "workflow.json");
+    assert_eq!(report["platforms"], serde_json::json!(["salesforce-flow"]));
+    // A lone JSON export named .zip is read as JSON, not as a broken zip.
+    let report = report_json(&n8n, "export.zip");
+    assert_eq!(report["platforms"], serde_json::json!(["n8n"]));
+}

@@ -108,9 +108,19 @@ pub fn check_xml_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
     while let Some(rel) = bytes.get(i..).and_then(memchr_lt) {
         let at = i + rel;
         let next = bytes.get(at + 1).copied();
+        // Comments, CDATA and processing instructions may hold `<` (HTML in an
+        // email template, even `<!DOCTYPE html>`): skip them whole.
+        let opaque: [(&[u8], &[u8]); 3] =
+            [(b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>")];
+        let rest = bytes.get(at..).unwrap_or_default();
+        if let Some((open, close)) = opaque.iter().find(|(open, _)| rest.starts_with(open)) {
+            let body = at + open.len();
+            i = find(bytes.get(body..).unwrap_or_default(), close)
+                .map_or(bytes.len(), |p| body + p + close.len());
+            continue;
+        }
         match next {
             Some(b'/') => depth = depth.saturating_sub(1),
-            Some(b'?') => {}
             Some(b'!') => {
                 if bytes
                     .get(at + 2..at + 9)
@@ -142,6 +152,11 @@ fn memchr_lt(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == b'<')
 }
 
+/// Where `needle` first occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +186,26 @@ mod tests {
         assert_eq!(
             check_json_shape("[[[[1]]]]", &limits),
             Err(ScanError::TooDeep { limit: 3 })
+        );
+    }
+
+    #[test]
+    fn xml_comments_cdata_and_instructions_are_skipped() {
+        let limits = Limits {
+            max_depth: 2,
+            ..Limits::default()
+        };
+        let text = "<?xml version=\"1.0\"?><a><!-- <!DOCTYPE x> <b><c><d> -->\
+                    <b><![CDATA[<!DOCTYPE html><p><p><p>]]></b><?pi <x><y><z> ?></a>";
+        assert!(check_xml_shape(text, &limits).is_ok());
+        // Unterminated: the rest is skipped, still no panic.
+        assert!(check_xml_shape("<a><!-- <b><c><d>", &limits).is_ok());
+        assert!(check_xml_shape("<a><![CDATA[", &limits).is_ok());
+        assert!(check_xml_shape("<?", &limits).is_ok());
+        // The DOCTYPE check still sees a real declaration after a comment.
+        assert_eq!(
+            check_xml_shape("<!-- x --><!DOCTYPE a><a/>", &limits),
+            Err(ScanError::XmlDoctype)
         );
     }
 
