@@ -6,7 +6,8 @@ use crate::detect::connectors;
 use crate::model::{Audience, Model};
 use crate::policy::Policy;
 use crate::report::{
-    ConnectionItem, ConnectorItem, CredentialItem, EndpointItem, FieldItem, Inventory, TriggerItem,
+    ConnectionItem, ConnectorItem, CredentialItem, EndpointItem, FieldItem, Inventory, SharingItem,
+    TriggerItem,
 };
 
 /// Plain words for who can start an app through a trigger.
@@ -18,6 +19,19 @@ pub fn who_can_call(audience: Audience) -> &'static str {
         Audience::SpecificUsers => "only the people or groups named in the trigger",
         Audience::CredentialHolders => "callers who present the configured password or key",
         Audience::Internal => "only the platform (a schedule, an event, or you)",
+        Audience::Unknown => "not stated in the export",
+    }
+}
+
+/// Plain words for who has been given access through a sharing setting or role.
+pub fn who_has_access(audience: Audience) -> &'static str {
+    match audience {
+        Audience::Anyone => "anyone on the internet, without signing in",
+        Audience::AnyoneWithLink => "anyone who has the link",
+        Audience::Organisation => "everyone in your organisation",
+        Audience::SpecificUsers => "the people or groups named in the setting",
+        Audience::CredentialHolders => "whoever holds the configured password or key",
+        Audience::Internal => "only the owner and the platform",
         Audience::Unknown => "not stated in the export",
     }
 }
@@ -97,6 +111,16 @@ pub fn build(model: &Model, policy: &Policy) -> Inventory {
             if !item.components.contains(&app.name) {
                 item.components.push(app.name.clone());
             }
+        }
+        for share in &app.sharing {
+            inv.sharing.push(SharingItem {
+                audience: share.audience,
+                who: who_has_access(share.audience).into(),
+                what: share.what.clone(),
+                raw: share.raw.clone(),
+                component: app.name.clone(),
+                location: share.location.clone(),
+            });
         }
         for e in &app.endpoints {
             inv.endpoints.push(EndpointItem {

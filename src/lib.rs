@@ -22,6 +22,7 @@
 
 pub mod baseline;
 pub mod detect;
+pub mod diff;
 pub mod error;
 pub mod ingest;
 pub mod inventory;

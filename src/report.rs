@@ -175,6 +175,22 @@ pub struct Inventory {
     pub credentials: Vec<CredentialItem>,
     pub sensitive_fields: Vec<FieldItem>,
     pub endpoints: Vec<EndpointItem>,
+    /// Who has been given access to the app or its data (roles, sharing settings).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sharing: Vec<SharingItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SharingItem {
+    pub audience: Audience,
+    /// Plain words: "anyone on the internet", "everyone in your organisation".
+    pub who: String,
+    /// What is granted ("may open the app", "Read on Contact").
+    pub what: String,
+    /// The setting as the platform writes it.
+    pub raw: String,
+    pub component: String,
+    pub location: Location,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

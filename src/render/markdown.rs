@@ -138,7 +138,7 @@ fn table(out: &mut String, title: &str, head: &[&str], rows: Vec<Vec<String>>) {
 
 /// Text from the export, made inert: no HTML, no links, no table breaks,
 /// no emphasis, one line.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

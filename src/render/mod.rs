@@ -8,7 +8,7 @@
 mod csv;
 mod html;
 mod json;
-mod markdown;
+pub(crate) mod markdown;
 mod sarif;
 mod text;
 
