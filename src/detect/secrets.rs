@@ -48,12 +48,29 @@ pub struct PatternInfo {
     pub id: String,
     pub name: String,
     pub impact: String,
+    /// The service that issues the credential; `generic` when not tied to one.
+    pub provider: String,
 }
 
 /// Pattern id of hits that come from the key a value sits under.
 pub const GENERIC_PASSWORD_ID: &str = "generic-password";
 pub const GENERIC_SECRET_ID: &str = "generic-secret";
 pub const GENERIC_CONNECTION_STRING_ID: &str = "generic-connection-string";
+/// `provider` of patterns not tied to one service.
+pub const GENERIC_PROVIDER: &str = "generic";
+
+/// Distinct services whose credentials the patterns recognise (generic ones not counted).
+pub fn provider_count() -> usize {
+    let mut providers: Vec<&str> = engine()
+        .patterns
+        .iter()
+        .map(|p| p.provider.as_str())
+        .filter(|p| *p != GENERIC_PROVIDER)
+        .collect();
+    providers.sort_unstable();
+    providers.dedup();
+    providers.len()
+}
 
 /// Find secrets in one value (the caller masks before showing anything).
 /// Values computed at run time (`ValueKind::Expression`) never hold a hit.
@@ -79,6 +96,7 @@ pub fn all_patterns() -> Vec<PatternInfo> {
             id: p.id.clone(),
             name: p.name.clone(),
             impact: p.impact.clone(),
+            provider: p.provider.clone(),
         })
         .collect();
     for kind in [
@@ -91,6 +109,7 @@ pub fn all_patterns() -> Vec<PatternInfo> {
             id: id.into(),
             name: name.into(),
             impact: impact.into(),
+            provider: GENERIC_PROVIDER.into(),
         });
     }
     out
@@ -110,6 +129,8 @@ struct RuleFile {
 struct PatternDef {
     id: String,
     name: String,
+    #[serde(default)]
+    provider: String,
     impact: String,
     #[serde(default)]
     keywords: Vec<String>,
@@ -143,6 +164,7 @@ enum Validator {
 struct Pattern {
     id: String,
     name: String,
+    provider: String,
     impact: String,
     regex: Regex,
     min_entropy: Option<f64>,
@@ -253,9 +275,13 @@ impl Engine {
                     .or_default()
                     .push(index);
             }
+            if def.provider.trim().is_empty() {
+                errors.push(format!("{}: needs a provider", def.id));
+            }
             patterns.push(Pattern {
                 id: def.id.clone(),
                 name: def.name.clone(),
+                provider: def.provider.clone(),
                 impact: def.impact.clone(),
                 regex,
                 min_entropy: def.min_entropy,
@@ -1296,6 +1322,12 @@ mod tests {
                 let hits = scan(&key, ex, ValueContext::Parameter);
                 if hits.is_empty() {
                     failures.push(format!("{}: pipeline found nothing in {ex}", p.id));
+                } else if !p.generic && !hits.iter().any(|h| h.pattern_id == p.id) {
+                    failures.push(format!(
+                        "{}: pipeline reported {:?} instead for {ex}",
+                        p.id,
+                        ids(&hits)
+                    ));
                 }
             }
             for neg in &p.def.negative_examples {
@@ -1305,6 +1337,24 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn at_least_150_providers() {
+        let n = provider_count();
+        assert!(n >= 150, "only {n} providers");
+        // Every provider's name is written the same way each time (no near-duplicates).
+        let mut seen = std::collections::BTreeMap::new();
+        for p in &engine().patterns {
+            let squashed: String = p
+                .provider
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            let first = seen.entry(squashed).or_insert_with(|| p.provider.clone());
+            assert_eq!(first, &p.provider, "{}", p.id);
+        }
     }
 
     #[test]
