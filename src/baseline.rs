@@ -182,7 +182,7 @@ impl ExceptionOutcome {
                 e.expires, e.accepted_by, e.accepted_on, e.reason
             ),
             ExceptionStatus::Expired => format!(
-                "The exception {} accepted on {} expired on {}, so this counts again{ticket}. Reason given then: {}",
+                "The exception that {} accepted on {} expired on {}, so this counts again{ticket}. Reason given then: {}",
                 e.accepted_by, e.accepted_on, e.expires, e.reason
             ),
         }

@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
+use lcscan::baseline::{self, Date, Exception, Exceptions};
 use lcscan::render::{self, Format};
 use lcscan::rules::RULES;
 use lcscan::{Policy, Report, ScanError, Severity};
@@ -37,6 +38,78 @@ enum Command {
     Rule { id: String },
     /// List the export formats lcscan reads and the report formats it writes.
     Formats,
+    /// Compare two versions of an export: what is new, fixed, wider or riskier.
+    Diff(DiffArgs),
+    /// Accept current findings for a limited time: writes them to an exceptions
+    /// file (used with `scan --baseline`) with who accepted them, why, and until when.
+    Accept(AcceptArgs),
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The older export (the last reviewed version).
+    old: PathBuf,
+    /// The newer export.
+    new: PathBuf,
+    /// Output format: text, json or markdown.
+    #[arg(long, short, value_enum, default_value = "text")]
+    format: DiffFormat,
+    /// Write the comparison to this file instead of the terminal.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Exit with 1 when a NEW finding is at least this severe.
+    #[arg(long, value_enum, default_value = "high")]
+    fail_on: FailOn,
+    /// Organisation policy (TOML or JSON).
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Exceptions file: accepted findings are left out of both versions.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Judge exception expiry as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long)]
+    today: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(clap::Args)]
+struct AcceptArgs {
+    /// Exports whose current findings are accepted.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Who accepts the risk (name, role).
+    #[arg(long = "by")]
+    accepted_by: String,
+    /// Why the risk is acceptable (required).
+    #[arg(long)]
+    reason: String,
+    /// Last day the acceptance holds (YYYY-MM-DD).
+    #[arg(long)]
+    expires: String,
+    /// Ticket or change reference.
+    #[arg(long)]
+    ticket: Option<String>,
+    /// Accept only findings of these rules (id or name); repeat for several.
+    #[arg(long)]
+    rule: Vec<String>,
+    /// Accept only these fingerprints; repeat for several.
+    #[arg(long)]
+    fingerprint: Vec<String>,
+    /// The exceptions file to create or add to.
+    #[arg(long, default_value = "lcscan-exceptions.toml")]
+    exceptions: PathBuf,
+    /// Organisation policy (TOML or JSON).
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Date of acceptance (YYYY-MM-DD) instead of today.
+    #[arg(long)]
+    today: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -62,6 +135,13 @@ struct ScanArgs {
     /// Colour in text output: auto (when printing to a terminal), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// Exceptions file (from `lcscan accept` or the page): accepted findings
+    /// are listed as accepted and not counted until they expire.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Judge exception expiry as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long)]
+    today: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -106,6 +186,8 @@ fn main() -> ExitCode {
             println!("Report formats (--format): {}.", names.join(", "));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Diff(args) => diff(args),
+        Command::Accept(args) => accept(args),
     };
     match result {
         Ok(code) => code,
@@ -128,6 +210,8 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         Some(path) => load_policy(path)?,
         None => Policy::default(),
     };
+    let today = today(args.today.as_deref())?;
+    let exceptions = args.baseline.as_deref().map(load_exceptions).transpose()?;
     let mut targets = Vec::new();
     let mut failed = false;
     for path in &args.paths {
@@ -176,9 +260,15 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     });
 
     let mut reports = Vec::new();
+    let mut matched = std::collections::BTreeSet::new();
     for (target, outcome) in outcomes {
         match outcome {
-            Ok(report) => reports.push(report),
+            Ok(mut report) => {
+                if let Some(exceptions) = &exceptions {
+                    matched.extend(baseline::apply(&mut report, exceptions, today));
+                }
+                reports.push(report);
+            }
             Err(message) if !target.named && message.starts_with(SKIP_PREFIX) => {}
             Err(message) => {
                 eprintln!(
@@ -214,6 +304,9 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         }
     }
 
+    if let Some(exceptions) = &exceptions {
+        report_unmatched(exceptions, &matched);
+    }
     if failed {
         return Ok(ExitCode::from(2));
     }
@@ -327,6 +420,145 @@ fn load_policy(path: &Path) -> Result<Policy> {
         Policy::from_toml(&text)
     };
     policy.with_context(|| format!("policy {}", path.display()))
+}
+
+/// Today's date (UTC) from the clock, or the date the user gave.
+fn today(given: Option<&str>) -> Result<Date> {
+    match given {
+        Some(text) => Date::parse(text)
+            .with_context(|| format!("--today must be a date like 2026-11-23, not '{text}'")),
+        None => {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            Ok(Date::from_days_since_epoch(secs / 86_400))
+        }
+    }
+}
+
+fn load_exceptions(path: &Path) -> Result<Exceptions> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("could not read the exceptions file {}", path.display()))?;
+    Exceptions::parse(&text).with_context(|| format!("exceptions file {}", path.display()))
+}
+
+/// Exceptions that matched nothing: the finding was fixed (or the app changed).
+fn report_unmatched(exceptions: &Exceptions, matched: &std::collections::BTreeSet<String>) {
+    let unmatched = exceptions.unmatched(matched);
+    if unmatched.is_empty() {
+        return;
+    }
+    eprintln!(
+        "lcscan: {} exception(s) in the exceptions file no longer match any finding (fixed, or the app changed); you can remove them:",
+        unmatched.len()
+    );
+    for e in unmatched {
+        eprintln!("  {} {} {}", e.fingerprint, e.rule, e.component);
+    }
+}
+
+/// Scan one named export for `diff` / `accept`: any problem is an error.
+fn scan_one(path: &Path, policy: &Policy) -> Result<Report> {
+    scan_file(path, policy)
+        .map_err(|m| anyhow::anyhow!("{}: {}", path.display(), m.trim_start_matches(SKIP_PREFIX)))
+}
+
+fn diff(args: DiffArgs) -> Result<ExitCode> {
+    let policy = match &args.policy {
+        Some(path) => load_policy(path)?,
+        None => Policy::default(),
+    };
+    let today = today(args.today.as_deref())?;
+    let exceptions = args.baseline.as_deref().map(load_exceptions).transpose()?;
+    let mut old = scan_one(&args.old, &policy)?;
+    let mut new = scan_one(&args.new, &policy)?;
+    if let Some(exceptions) = &exceptions {
+        baseline::apply(&mut old, exceptions, today);
+        baseline::apply(&mut new, exceptions, today);
+    }
+    let d = lcscan::diff::diff(&old, &new);
+    let text = match args.format {
+        DiffFormat::Text => lcscan::diff::render_text(&d),
+        DiffFormat::Json => lcscan::diff::render_json(&d),
+        DiffFormat::Markdown => lcscan::diff::render_markdown(&d),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("could not write {}", path.display()))?,
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+    let worst_new = d.new_findings.iter().map(|f| f.severity).max();
+    let over = match (args.fail_on.threshold(), worst_new) {
+        (Some(threshold), Some(worst)) => worst >= threshold,
+        _ => false,
+    };
+    Ok(if over {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn accept(args: AcceptArgs) -> Result<ExitCode> {
+    let policy = match &args.policy {
+        Some(path) => load_policy(path)?,
+        None => Policy::default(),
+    };
+    let today = today(args.today.as_deref())?;
+    let expires = Date::parse(&args.expires).with_context(|| {
+        format!(
+            "--expires must be a date like 2027-02-23, not '{}'",
+            args.expires
+        )
+    })?;
+    let mut rules = Vec::new();
+    for r in &args.rule {
+        let Some(rule) = lcscan::rules::find(r) else {
+            anyhow::bail!("no rule called '{r}'. `lcscan rules` lists them.");
+        };
+        rules.push(rule.id);
+    }
+    let mut exceptions = if args.exceptions.exists() {
+        load_exceptions(&args.exceptions)?
+    } else {
+        Exceptions::default()
+    };
+    let mut added = 0;
+    for path in &args.paths {
+        let report = scan_one(path, &policy)?;
+        for f in &report.findings {
+            let rule_ok = rules.is_empty() || rules.contains(&f.rule_id.as_str());
+            let fp_ok = args.fingerprint.is_empty()
+                || args
+                    .fingerprint
+                    .iter()
+                    .any(|fp| fp.eq_ignore_ascii_case(&f.fingerprint));
+            if !(rule_ok && fp_ok) {
+                continue;
+            }
+            let exception = Exception::for_finding(
+                f,
+                &args.accepted_by,
+                &args.reason,
+                today,
+                expires,
+                args.ticket.as_deref(),
+            )?;
+            exceptions.upsert(exception);
+            added += 1;
+        }
+    }
+    std::fs::write(&args.exceptions, exceptions.to_toml())
+        .with_context(|| format!("could not write {}", args.exceptions.display()))?;
+    eprintln!(
+        "lcscan: accepted {added} finding(s) until {expires} in {} ({} exception(s) in the file).",
+        args.exceptions.display(),
+        exceptions.exceptions.len()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_rules() -> Result<()> {

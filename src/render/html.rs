@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::{by_severity, component_names, counts_line, inventory_tables, place};
+use super::{
+    accepted, by_severity, component_names, counts_line, expired_note, inventory_tables, place,
+};
 use crate::report::{Report, Severity};
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}\
@@ -100,6 +102,9 @@ fn one(out: &mut String, r: &Report) {
                     esc(ev)
                 );
             }
+            if let Some(note) = expired_note(r, f) {
+                let _ = writeln!(out, "<dt>Exception expired</dt><dd>{}</dd>", esc(&note));
+            }
             let _ = writeln!(
                 out,
                 "</dl><p class=\"meta\">{} {} · OWASP {} ({}) · CWE-{} · fingerprint {}</p></article>",
@@ -111,6 +116,26 @@ fn one(out: &mut String, r: &Report) {
                 esc(&f.fingerprint)
             );
         }
+    }
+    let accepted = accepted(r);
+    if !accepted.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2>Accepted risks, not counted ({})</h2><ul>",
+            accepted.len()
+        );
+        for o in accepted {
+            let _ = writeln!(
+                out,
+                "<li><span class=\"sev\">{}</span> {} {}: {} <em>{}</em></li>",
+                o.finding.severity.as_str(),
+                esc(&o.finding.rule_id),
+                esc(&o.finding.title),
+                esc(&o.finding.message),
+                esc(&o.describe())
+            );
+        }
+        out.push_str("</ul>\n");
     }
     inventory(out, r);
     if !r.notes.is_empty() {

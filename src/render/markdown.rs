@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use super::{by_severity, component_names, counts_line, inventory_tables, place};
+use super::{
+    accepted, by_severity, component_names, counts_line, expired_note, inventory_tables, place,
+};
 use crate::report::{Report, Severity};
 
 pub fn render(reports: &[Report]) -> String {
@@ -93,6 +95,9 @@ fn one(out: &mut String, r: &Report) {
             if let Some(ev) = &f.evidence {
                 let _ = writeln!(out, "- **Seen (masked):** {}", esc(ev));
             }
+            if let Some(note) = expired_note(r, f) {
+                let _ = writeln!(out, "- **Exception expired:** {}", esc(&note));
+            }
             let _ = writeln!(
                 out,
                 "- {} {} · OWASP {} ({}) · CWE-{} · fingerprint {}\n",
@@ -104,6 +109,24 @@ fn one(out: &mut String, r: &Report) {
                 f.fingerprint
             );
         }
+    }
+    let accepted = accepted(r);
+    if !accepted.is_empty() {
+        let _ = writeln!(out, "## Accepted risks (not counted)\n");
+        let _ = writeln!(out, "| Severity | Rule | What | Accepted |");
+        let _ = writeln!(out, "| --- | --- | --- | --- |");
+        for o in accepted {
+            let _ = writeln!(
+                out,
+                "| {} | {} {} | {} | {} |",
+                o.finding.severity.as_str(),
+                o.finding.rule_id,
+                esc(&o.finding.title),
+                esc(&o.finding.message),
+                esc(&o.describe())
+            );
+        }
+        out.push('\n');
     }
     inventory(out, r);
     if !r.notes.is_empty() {

@@ -293,6 +293,27 @@ pub(crate) fn component_names(report: &Report) -> String {
     names.join(", ")
 }
 
+/// The note for a finding whose exception expired ("The exception … expired on …").
+pub(crate) fn expired_note(report: &Report, f: &crate::report::Finding) -> Option<String> {
+    report
+        .exceptions
+        .iter()
+        .find(|o| {
+            o.status == crate::baseline::ExceptionStatus::Expired
+                && o.finding.fingerprint == f.fingerprint
+        })
+        .map(crate::baseline::ExceptionOutcome::describe)
+}
+
+/// Findings a reviewer accepted and whose acceptance still holds.
+pub(crate) fn accepted(report: &Report) -> Vec<&crate::baseline::ExceptionOutcome> {
+    report
+        .exceptions
+        .iter()
+        .filter(|o| o.status == crate::baseline::ExceptionStatus::Accepted)
+        .collect()
+}
+
 #[cfg(test)]
 pub(crate) mod sample {
     //! A fixed report for renderer tests, independent of the rules.

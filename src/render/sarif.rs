@@ -11,11 +11,29 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub fn render(reports: &[Report]) -> String {
     let rules: Vec<Value> = RULES.iter().map(|r| rule(r)).collect();
     let mut artifacts = Artifacts::default();
-    let results: Vec<Value> = reports
+    let mut results: Vec<Value> = reports
         .iter()
         .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
         .map(|(r, f)| result(r, f, &mut artifacts))
         .collect();
+    // Accepted findings stay in the log as suppressed results, so code
+    // scanning tools show them as dismissed with the reviewer's reason.
+    for r in reports {
+        for o in super::accepted(r) {
+            let mut res = result(r, &o.finding, &mut artifacts);
+            if let Some(obj) = res.as_object_mut() {
+                obj.insert(
+                    "suppressions".into(),
+                    json!([{
+                        "kind": "external",
+                        "status": "accepted",
+                        "justification": o.describe(),
+                    }]),
+                );
+            }
+            results.push(res);
+        }
+    }
     let version = reports
         .first()
         .map_or(env!("CARGO_PKG_VERSION").to_string(), |r| {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{by_severity, counts_line, place};
+use super::{accepted, by_severity, counts_line, expired_note, place};
 use crate::report::{Report, Severity};
 
 const WIDTH: usize = 96;
@@ -68,11 +68,30 @@ pub fn render_text(report: &Report, color: bool) -> String {
             if let Some(ev) = &f.evidence {
                 wrap_into(&mut out, "Seen", &clean(ev));
             }
+            if let Some(note) = expired_note(report, f) {
+                wrap_into(&mut out, "Note", &clean(&note));
+            }
             let _ = writeln!(
                 out,
                 "      OWASP {} ({}) · CWE-{} · {} · fingerprint {}",
                 f.owasp, f.owasp_lcnc, f.cwe, f.rule_name, f.fingerprint
             );
+        }
+    }
+    let accepted = accepted(report);
+    if !accepted.is_empty() {
+        let _ = writeln!(out, "\nAccepted risks (not counted in the score):");
+        for o in accepted {
+            let f = &o.finding;
+            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "ACCEPTED  {}  {}",
+                f.rule_id,
+                bold(&clean(&f.title), color)
+            );
+            wrap_into(&mut out, "What", &clean(&f.message));
+            wrap_into(&mut out, "Note", &clean(&o.describe()));
         }
     }
     if !report.notes.is_empty() {
