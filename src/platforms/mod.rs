@@ -1,6 +1,7 @@
 //! Platform parsers: one module per platform, each turning its export format
 //! into the normalized [`crate::model`]. Parsers never judge; rules do.
 
+pub mod appsmith;
 pub mod common;
 pub mod logic_apps;
 pub mod make;
@@ -9,7 +10,10 @@ pub mod node_red;
 pub mod power_apps;
 pub mod power_automate;
 pub mod pp_solution;
+pub mod retool;
 pub mod salesforce;
+pub mod tooljet;
+pub mod uipath;
 pub mod wdl;
 
 use crate::error::{ScanError, SUPPORTED_FORMATS};
@@ -40,6 +44,10 @@ pub static PARSERS: &[&Parser] = &[
     &power_apps::PARSER,
     &pp_solution::PARSER,
     &make::PARSER,
+    &appsmith::PARSER,
+    &tooljet::PARSER,
+    &uipath::PARSER,
+    &retool::PARSER,
 ];
 
 /// Parse a bundle into apps, or say why nothing in it could be read.
