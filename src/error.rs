@@ -117,6 +117,24 @@ pub enum ScanError {
 
     #[error("The policy file is not valid: {reason}")]
     InvalidPolicy { reason: String },
+
+    #[error(
+        "This .tar.gz archive is damaged or incomplete ({reason}). \
+         It may have been cut off while downloading: download or export it again."
+    )]
+    BrokenTarGz { reason: String },
+
+    #[error(
+        "This .tar.gz archive would unpack to more than {limit_mb} MB (or expands over {ratio}×), \
+         which is far more than any app export. It looks like an archive bomb, so lcscan stopped unpacking it."
+    )]
+    TarGzBomb { limit_mb: u64, ratio: u64 },
+
+    #[error(
+        "This .tar.gz archive holds more than {limit} files, more than lcscan reads. \
+         Export a single app instead."
+    )]
+    TarGzTooManyEntries { limit: usize },
 }
 
 impl ScanError {
@@ -141,6 +159,9 @@ impl ScanError {
             ScanError::UnsupportedCompression { .. } => "unsupported-compression",
             ScanError::NestedTooDeep { .. } => "nested-too-deep",
             ScanError::InvalidPolicy { .. } => "invalid-policy",
+            ScanError::BrokenTarGz { .. } => "broken-targz",
+            ScanError::TarGzBomb { .. } => "targz-bomb",
+            ScanError::TarGzTooManyEntries { .. } => "targz-too-many-entries",
         }
     }
 }

@@ -5,12 +5,15 @@
 //! about platforms: it only decides what kind of text each file holds.
 
 mod archive;
+mod targz;
 mod text;
+mod yaml;
 
 use crate::error::ScanError;
 use crate::policy::Limits;
 
 pub use text::{check_json_shape, decode_text};
+pub use yaml::parse_yaml;
 
 /// A decoded document.
 #[derive(Debug, Clone)]
@@ -89,6 +92,7 @@ impl Bundle {
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
+const GZIP_MAGIC: &[u8] = b"\x1f\x8b";
 
 /// Read one dropped file.
 pub fn ingest(input: &[u8], file_name: &str, limits: &Limits) -> Result<Bundle, ScanError> {
@@ -119,7 +123,20 @@ pub fn ingest(input: &[u8], file_name: &str, limits: &Limits) -> Result<Bundle, 
         }
         return Ok(bundle);
     }
-    let content = decode_document(input, limits)?;
+    if input.starts_with(GZIP_MAGIC) {
+        bundle.is_archive = true;
+        targz::read_targz(input, file_name, limits, &mut bundle)?;
+        if bundle.entries.is_empty() {
+            return Err(ScanError::UnknownFormat {
+                detail: describe_skipped(
+                    "This .tar.gz archive holds no JSON, XML or text files",
+                    &bundle.skipped,
+                ),
+            });
+        }
+        return Ok(bundle);
+    }
+    let content = decode_named(input, file_name, limits)?;
     bundle.entries.push(Entry {
         display_path: file_name.to_string(),
         path: file_name.replace('\\', "/"),
@@ -138,8 +155,12 @@ pub fn decode_document(bytes: &[u8], limits: &Limits) -> Result<Content, ScanErr
     match trimmed.as_bytes().first() {
         Some(b'{') | Some(b'[') => {
             check_json_shape(trimmed, limits)?;
-            let value = serde_json::from_str(trimmed).map_err(|e| json_error(&e))?;
-            Ok(Content::Json(value))
+            match serde_json::from_str(trimmed) {
+                Ok(value) => Ok(Content::Json(value)),
+                // Line-delimited JSON (a CouchDB dump): kept as text for its parser.
+                Err(_) if is_json_lines(trimmed) => Ok(Content::Text(trimmed.to_string())),
+                Err(e) => Err(json_error(&e)),
+            }
         }
         Some(b'<') => {
             text::check_xml_shape(trimmed, limits)?;
@@ -150,6 +171,24 @@ pub fn decode_document(bytes: &[u8], limits: &Limits) -> Result<Content, ScanErr
         None => Err(ScanError::Empty),
         Some(_) => Ok(Content::Text(text.into_owned())),
     }
+}
+
+/// [`decode_document`], except for files whose name says they are tag-shaped
+/// source that is not XML (Retool Toolscript `.rsx`, JSX-like): those are
+/// kept as text for their parser to read (it bounds its own nesting depth;
+/// `<` in embedded code would make the XML depth check miscount).
+pub fn decode_named(bytes: &[u8], name: &str, limits: &Limits) -> Result<Content, ScanError> {
+    if !name.to_ascii_lowercase().ends_with(".rsx") {
+        return decode_document(bytes, limits);
+    }
+    if let Some(kind) = binary_kind(bytes) {
+        return Err(ScanError::NotAnExport { kind: kind.into() });
+    }
+    let text = decode_text(bytes)?;
+    if text.trim().is_empty() {
+        return Err(ScanError::Empty);
+    }
+    Ok(Content::Text(text.into_owned()))
 }
 
 /// Parse XML with DTDs refused (no entity expansion, no external entities).
@@ -165,6 +204,19 @@ pub fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, ScanError> {
             reason: other.to_string(),
         },
     })
+}
+
+/// Two or more lines, each one whole JSON object (checked on the first few).
+fn is_json_lines(text: &str) -> bool {
+    let lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut seen = 0usize;
+    for line in lines.take(3) {
+        if !line.starts_with('{') || serde_json::from_str::<serde::de::IgnoredAny>(line).is_err() {
+            return false;
+        }
+        seen += 1;
+    }
+    seen >= 2
 }
 
 fn json_error(e: &serde_json::Error) -> ScanError {
