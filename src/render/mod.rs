@@ -283,6 +283,22 @@ pub(crate) fn inventory_tables(report: &Report) -> Vec<InventoryTable> {
                 })
                 .collect(),
         },
+        InventoryTable {
+            title: "Who has access",
+            head: &["Access", "Who", "Setting", "App"],
+            rows: inv
+                .sharing
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.what.clone(),
+                        s.who.clone(),
+                        s.raw.clone(),
+                        s.component.clone(),
+                    ]
+                })
+                .collect(),
+        },
     ];
     tables.into_iter().filter(|t| !t.rows.is_empty()).collect()
 }
