@@ -50,20 +50,28 @@ if [[ ! -f "$out/lcscan_www_bg.wasm" || ! -f "$stamp" || "$wasm_in" -nt "$stamp"
     touch "$stamp"
 fi
 
-# Static assets: the entry page, its script and style, the worker, samples
-# and the example headers file for static hosts.
+# Static assets: the entry page, its script and style, the worker, samples,
+# the example headers file for static hosts, the module API for portals
+# (lcscan.js over the same wasm, with its TypeScript declarations), the two
+# embedding examples and the example policies (dist/policies/). No
+# policy.json is shipped: a portal puts its own beside index.html.
 cp -u index.html "$out/index.html"
-for f in www/boot.js www/worker.js www/style.css www/_headers; do
+for f in www/boot.js www/worker.js www/style.css www/_headers \
+    www/lcscan.js www/lcscan.d.ts www/embed-example.html www/embed-example.js www/iframe-example.html; do
     [[ -f "$f" ]] && cp -u "$f" "$out/"
 done
 if [[ -d www/samples ]]; then
     mkdir -p "$out/samples"
     cp -u www/samples/* "$out/samples/"
 fi
+mkdir -p "$out/policies"
+for f in rules/policies/*.toml rules/policies/*.json www/policies/*.json www/policies/*.toml; do
+    [[ -f "$f" ]] && cp -u "$f" "$out/policies/"
+done
 
 raw=$(wc -c <"$out/lcscan_www_bg.wasm")
 gz=$(gzip -9 -c "$out/lcscan_www_bg.wasm" | wc -c)
-js_gz=$(cat "$out/lcscan_www.js" "$out/boot.js" "$out/worker.js" 2>/dev/null | gzip -9 -c | wc -c)
+js_gz=$(cat "$out/lcscan_www.js" "$out/boot.js" "$out/worker.js" "$out/lcscan.js" 2>/dev/null | gzip -9 -c | wc -c)
 printf '  - dist/lcscan_www_bg.wasm: %s KB raw, %s KB gzip; JS %s KB gzip\n' \
     $((raw / 1024)) $((gz / 1024)) $((js_gz / 1024))
 say "page built in $out/ (serve it with scripts/serve.sh)"

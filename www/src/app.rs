@@ -12,9 +12,18 @@ use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::bridge::{self, Shared};
-use crate::state::{Action, FileResult, Outcome, State, Tab, SEVERITIES};
-use crate::view::{ViewFinding, ViewReport, DOWNLOADS};
+use crate::policy::{self, InForce, Source};
+use crate::state::{
+    new_exception, AcceptForm, Action, FileResult, Outcome, State, Tab, SEVERITIES,
+};
+use crate::view::{
+    JobSettings, ViewDiff, ViewExceptionOutcome, ViewFinding, ViewReport, DOWNLOADS,
+};
 use crate::SAMPLES;
+use lcscan::baseline::Exceptions;
+
+type Files = Vec<(String, Vec<u8>)>;
+type Version = (String, Vec<u8>);
 
 /// Yew's store around the pure [`State`].
 #[derive(Default, PartialEq)]
@@ -44,29 +53,155 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// A same-origin fetch of a policy file: `Ok(None)` when there is none.
+async fn fetch_policy(path: &str, missing_is_error: bool) -> Result<Option<String>, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_mode(web_sys::RequestMode::SameOrigin);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    init.set_cache(web_sys::RequestCache::NoCache);
+    let cannot = |detail: &str| {
+        format!("The policy {path} could not be loaded ({detail}). lcscan is using its built-in default policy.")
+    };
+    let response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| cannot("the site did not answer"))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| cannot("no answer"))?;
+    // A host that answers every unknown address with the page itself is
+    // "no policy there" too.
+    let html = response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.contains("html"));
+    if response.status() == 404 || (response.ok() && html) {
+        return if missing_is_error {
+            Err(cannot("there is no such file on this site"))
+        } else {
+            Ok(None)
+        };
+    }
+    if !response.ok() {
+        return Err(cannot(&format!("the site answered {}", response.status())));
+    }
+    let text = JsFuture::from(response.text().map_err(|_| cannot("unreadable"))?)
+        .await
+        .map_err(|_| cannot("unreadable"))?;
+    Ok(Some(text.as_string().unwrap_or_default()))
+}
+
+/// At start, before any scan: the portal's policy from `?policy=` (a path on
+/// this site) or `policy.json` beside the page, or the built-in default.
+async fn load_portal_policy() -> Result<InForce, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    let param = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .and_then(|p| p.get("policy"));
+    let (path, explicit) = match param {
+        Some(value) => {
+            let path = policy::check_param(&value)?;
+            // On top of the text check: the resolved address must be this
+            // page's own origin.
+            let href = location.href().unwrap_or_default();
+            let same = web_sys::Url::new_with_base(&path, &href)
+                .ok()
+                .is_some_and(|u| Some(u.origin()) == location.origin().ok());
+            if !same {
+                return Err(format!("The policy address '{value}' was not used: it is not on this same site. lcscan is using its built-in default policy."));
+            }
+            (path, true)
+        }
+        None => ("policy.json".to_string(), false),
+    };
+    match fetch_policy(&path, explicit).await? {
+        None => Ok(InForce::built_in()),
+        Some(text) => InForce::from_text(&text, Source::Portal(path.clone())).map_err(|e| {
+            format!("The policy {path} given by this site could not be used: {e} lcscan is using its built-in default policy.")
+        }),
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let store = use_reducer(Store::default);
     let bridge: Rc<RefCell<Option<Shared>>> = use_mut_ref(|| None);
+    // The files last checked, scanned again when the policy or the
+    // exceptions change.
+    let last_files: Rc<RefCell<Files>> = use_mut_ref(Vec::new);
     {
         let dispatcher = store.dispatcher();
         let bridge = bridge.clone();
         use_effect_with((), move |_| {
-            let dispatch: Rc<dyn Fn(Action)> = Rc::new(move |a| dispatcher.dispatch(a));
+            let for_bridge = dispatcher.clone();
+            let dispatch: Rc<dyn Fn(Action)> = Rc::new(move |a| for_bridge.dispatch(a));
             *bridge.borrow_mut() = Some(bridge::new(dispatch));
+            wasm_bindgen_futures::spawn_local(async move {
+                match load_portal_policy().await {
+                    Ok(p) => dispatcher.dispatch(Action::PolicyReady(p)),
+                    Err(why) => dispatcher.dispatch(Action::PolicyFailed(why)),
+                }
+            });
+            || ()
+        });
+    }
+    {
+        // Every change of policy or exceptions goes to the scanner, and the
+        // files on show are checked again with it.
+        let policy_text = store.0.policy.as_ref().map(|p| p.text.clone());
+        let exceptions = if store.0.exceptions.exceptions.is_empty() {
+            String::new()
+        } else {
+            store.0.exceptions.to_json()
+        };
+        let dispatcher = store.dispatcher();
+        let bridge = bridge.clone();
+        let last_files = last_files.clone();
+        use_effect_with((policy_text, exceptions), move |(policy, exceptions)| {
+            if let (Some(policy), Some(shared)) = (policy, bridge.borrow().as_ref()) {
+                bridge::set_settings(
+                    shared,
+                    JobSettings {
+                        policy: policy.clone(),
+                        exceptions: exceptions.clone(),
+                        today: String::new(),
+                    },
+                );
+                let files = last_files.borrow().clone();
+                if !files.is_empty() {
+                    dispatcher
+                        .dispatch(Action::Queued(files.iter().map(|f| f.0.clone()).collect()));
+                    bridge::enqueue(shared, files);
+                }
+            }
             || ()
         });
     }
     let send = {
         let dispatcher = store.dispatcher();
         let bridge = bridge.clone();
-        Callback::from(move |files: Vec<(String, Vec<u8>)>| {
+        let last_files = last_files.clone();
+        Callback::from(move |files: Files| {
             if files.is_empty() {
                 return;
             }
             dispatcher.dispatch(Action::Queued(files.iter().map(|f| f.0.clone()).collect()));
+            *last_files.borrow_mut() = files.clone();
             if let Some(shared) = bridge.borrow().as_ref() {
                 bridge::enqueue(shared, files);
+            }
+        })
+    };
+    let compare = {
+        let dispatcher = store.dispatcher();
+        let bridge = bridge.clone();
+        Callback::from(move |(old, new): (Version, Version)| {
+            dispatcher.dispatch(Action::DiffStarted);
+            if let Some(shared) = bridge.borrow().as_ref() {
+                bridge::enqueue_diff(shared, old, new);
             }
         })
     };
@@ -82,14 +217,17 @@ pub fn app() -> Html {
                 <p class="tagline">{ "Check a low-code app export for risky settings, written-in passwords and sensitive data. Your file is read inside this browser tab and is never uploaded." }</p>
             </header>
             <main>
+                <PolicyBar policy={state.policy.clone()} error={state.policy_error.clone()} dispatch={dispatch.clone()} />
                 <DropZone on_files={send.clone()} busy={state.busy()} />
                 <Samples on_files={send} busy={state.busy()} />
                 { progress_view(state) }
                 { crash_view(state) }
                 { errors_view(state) }
+                <ExceptionsBar state={state.clone()} dispatch={dispatch.clone()} />
                 if state.reports().next().is_some() {
-                    <Results state={state.clone()} dispatch={dispatch} />
+                    <Results state={state.clone()} dispatch={dispatch.clone()} />
                 }
+                <Compare on_compare={compare} busy={state.diff_busy} result={state.diff.clone()} />
             </main>
             <footer class="foot">
                 <p>{ "Findings follow the OWASP Citizen Development Top 10. lcscan makes no network requests while scanning and stores nothing." }</p>
@@ -99,12 +237,226 @@ pub fn app() -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+struct PolicyBarProps {
+    policy: Option<InForce>,
+    error: Option<String>,
+    dispatch: Callback<Action>,
+}
+
+/// Which policy is in force, and a way to use another one from a file.
+#[function_component(PolicyBar)]
+fn policy_bar(props: &PolicyBarProps) -> Html {
+    let on_change = {
+        let d = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let d = d.clone();
+            read_files(
+                input.files(),
+                Callback::from(move |files: Files| {
+                    let Some((name, bytes)) = files.into_iter().next() else {
+                        return;
+                    };
+                    let text = String::from_utf8_lossy(&bytes);
+                    match InForce::from_text(&text, Source::File(name.clone())) {
+                        Ok(p) => d.emit(Action::PolicyReady(p)),
+                        Err(e) => d.emit(Action::PolicyFailed(format!(
+                            "The policy file {name} could not be used: {e} The policy in force has not changed."
+                        ))),
+                    }
+                }),
+            );
+            input.set_value("");
+        })
+    };
+    let ready = props.policy.is_some();
+    html! {
+        <section id="policy" class="policy" aria-label="Policy" data-ready={ready.to_string()}>
+            {
+                match &props.policy {
+                    None => html! { <p>{ "Loading your organisation's policy…" }</p> },
+                    Some(p) => html! {
+                        <p>
+                            { "Policy in force: " }
+                            <strong id="policy-name">{ p.name.clone() }</strong>
+                            { " " }
+                            <span id="policy-version">{ format!("version {}", p.version) }</span>
+                            { " · " }
+                            <span id="policy-source">{
+                                match &p.source {
+                                    Source::BuiltIn => "built-in default".to_string(),
+                                    Source::Portal(path) => format!("set by your organisation ({path})"),
+                                    Source::File(name) => format!("from the file you chose ({name})"),
+                                }
+                            }</span>
+                        </p>
+                    },
+                }
+            }
+            <label class="policy-pick">{ "Use a policy file (TOML or JSON) " }
+                <input id="policy-input" type="file" accept=".toml,.json,application/json" onchange={on_change} />
+            </label>
+            if let Some(error) = &props.error {
+                <p id="policy-error" class="crash" role="alert">{ error.clone() }</p>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct StateProps {
+    state: State,
+    dispatch: Callback<Action>,
+}
+
+/// Reviewed exceptions: load a file, download what was created here.
+#[function_component(ExceptionsBar)]
+fn exceptions_bar(props: &StateProps) -> Html {
+    let state = &props.state;
+    let on_change = {
+        let d = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let d = d.clone();
+            read_files(
+                input.files(),
+                Callback::from(move |files: Files| {
+                    let Some((file, bytes)) = files.into_iter().next() else {
+                        return;
+                    };
+                    match Exceptions::parse(&String::from_utf8_lossy(&bytes)) {
+                        Ok(exceptions) => d.emit(Action::ExceptionsLoaded { file, exceptions }),
+                        Err(e) => d.emit(Action::ExceptionsFailed(format!("{file}: {e}"))),
+                    }
+                }),
+            );
+            input.set_value("");
+        })
+    };
+    let n = state.exceptions.exceptions.len();
+    let toml = state.exceptions.to_toml();
+    let on_download =
+        Callback::from(move |_| download("lcscan-exceptions.toml", &toml, "application/toml"));
+    html! {
+        <section id="exceptions-bar" class="exceptions-bar" aria-label="Reviewed exceptions">
+            <p id="exceptions-count">{
+                match (&state.exceptions_file, n) {
+                    (_, 0) => "No reviewed exceptions.".to_string(),
+                    (Some(file), n) => format!("{n} reviewed exception(s), from {file} and this page."),
+                    (None, n) => format!("{n} reviewed exception(s) made on this page."),
+                }
+            }</p>
+            <label>{ "Load an exceptions file " }
+                <input id="exceptions-input" type="file" accept=".toml,.json" onchange={on_change} />
+            </label>
+            if n > 0 {
+                <button type="button" id="exceptions-download" onclick={on_download}>{ "Download the exceptions file" }</button>
+            }
+            if let Some(error) = &state.exceptions_error {
+                <p id="exceptions-error" class="crash" role="alert">{ error.clone() }</p>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CompareProps {
+    on_compare: Callback<(Version, Version)>,
+    busy: bool,
+    result: Option<Result<ViewDiff, String>>,
+}
+
+/// Compare two versions of the same app.
+#[function_component(Compare)]
+fn compare(props: &CompareProps) -> Html {
+    let old = use_state(|| None::<Version>);
+    let new = use_state(|| None::<Version>);
+    let pick = |slot: UseStateHandle<Option<Version>>| {
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let slot = slot.clone();
+            read_files(
+                input.files(),
+                Callback::from(move |files: Files| slot.set(files.into_iter().next())),
+            );
+        })
+    };
+    let ready = old.is_some() && new.is_some() && !props.busy;
+    let on_run = {
+        let (old, new) = (old.clone(), new.clone());
+        let on_compare = props.on_compare.clone();
+        Callback::from(move |_| {
+            if let (Some(o), Some(n)) = ((*old).clone(), (*new).clone()) {
+                on_compare.emit((o, n));
+            }
+        })
+    };
+    html! {
+        <section id="compare" class="compare" aria-label="Compare two versions">
+            <h2>{ "Compare two versions of an app" }</h2>
+            <p>{ "Choose the version that was last reviewed and the new one: lcscan lists what changed and which problems are new or fixed." }</p>
+            <label>{ "Older version " }<input id="diff-old" type="file" onchange={pick(old.clone())} /></label>
+            <label>{ "Newer version " }<input id="diff-new" type="file" onchange={pick(new.clone())} /></label>
+            <button type="button" id="diff-run" disabled={!ready} onclick={on_run}>{ if props.busy { "Comparing…" } else { "Compare" } }</button>
+            {
+                match &props.result {
+                    None => html! {},
+                    Some(Err(message)) => html! { <p id="diff-error" class="crash" role="alert">{ message.clone() }</p> },
+                    Some(Ok(d)) => diff_view(d),
+                }
+            }
+        </section>
+    }
+}
+
+fn diff_view(d: &ViewDiff) -> Html {
+    let list = |id: &'static str, title: &str, findings: &[ViewFinding]| -> Html {
+        if findings.is_empty() {
+            return html! {};
+        }
+        html! {
+            <div id={id}>
+                <h3>{ format!("{title} ({})", findings.len()) }</h3>
+                <ul>{ for findings.iter().map(|f| html! {
+                    <li class="diff-finding" data-rule={f.rule_id.clone()}>{ format!("{} — {} ({})", f.title, f.component, f.severity) }</li>
+                }) }</ul>
+            </div>
+        }
+    };
+    html! {
+        <div id="diff-result" class="diff-result" aria-live="polite">
+            <p class="diff-files">{ format!("{} → {}", d.old_file, d.new_file) }</p>
+            <ul id="diff-summary">{ for d.summary.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ul>
+            <p id="diff-score">{ format!("Risk score {} (grade {}) → {} (grade {})", d.score.old, d.score.old_grade, d.score.new, d.score.new_grade) }</p>
+            { list("diff-new-findings", "New problems", &d.new_findings) }
+            { list("diff-fixed-findings", "Fixed problems", &d.fixed_findings) }
+            <p id="diff-unchanged">{ format!("{} problem(s) unchanged.", d.unchanged_findings.len()) }</p>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 struct FilesProps {
-    on_files: Callback<Vec<(String, Vec<u8>)>>,
+    on_files: Callback<Files>,
     busy: bool,
 }
 
-fn read_files(list: Option<web_sys::FileList>, on_files: Callback<Vec<(String, Vec<u8>)>>) {
+fn read_files(list: Option<web_sys::FileList>, on_files: Callback<Files>) {
     let Some(list) = list else {
         return;
     };
@@ -263,14 +615,8 @@ fn errors_view(state: &State) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ResultsProps {
-    state: State,
-    dispatch: Callback<Action>,
-}
-
 #[function_component(Results)]
-fn results(props: &ResultsProps) -> Html {
+fn results(props: &StateProps) -> Html {
     let state = &props.state;
     let d = props.dispatch.clone();
     let tab = |t: Tab, id: &'static str, label: &'static str| {
@@ -304,7 +650,8 @@ fn results(props: &ResultsProps) -> Html {
             if state.tab == Tab::Findings {
                 <div role="tabpanel" aria-labelledby="tab-findings">
                     { filters(state, &d) }
-                    { findings_view(state) }
+                    { findings_view(state, &d) }
+                    { accepted_view(state) }
                 </div>
             } else {
                 <div role="tabpanel" id="inventory" aria-labelledby="tab-inventory">
@@ -471,7 +818,36 @@ fn filters(state: &State, d: &Callback<Action>) -> Html {
     }
 }
 
-fn findings_view(state: &State) -> Html {
+fn accepted_view(state: &State) -> Html {
+    let accepted: Vec<(&str, &ViewExceptionOutcome)> = state
+        .exception_outcomes()
+        .into_iter()
+        .filter(|(_, e)| e.status == "accepted")
+        .collect();
+    if accepted.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section id="accepted" class="accepted" aria-label="Accepted risks">
+            <h2>{ format!("Accepted risks ({})", accepted.len()) }</h2>
+            <p>{ "A reviewer accepted these for a limited time; they are not counted until their acceptance ends." }</p>
+            { for accepted.into_iter().map(|(_, e)| {
+                let x = &e.exception;
+                let ticket = x.ticket.as_ref().map(|t| format!(", ticket {t}")).unwrap_or_default();
+                html! {
+                    <article class="accepted-finding" data-rule={e.finding.rule_id.clone()} data-fingerprint={e.finding.fingerprint.clone()}>
+                        <h3 class="accepted-title">{ e.finding.title.clone() }</h3>
+                        <p class="accepted-until">{ format!("Accepted until {} by {} on {}{ticket}.", x.expires, x.accepted_by, x.accepted_on) }</p>
+                        <p class="accepted-reason">{ format!("Reason: {}", x.reason) }</p>
+                        <p class="finding-step">{ format!("In {}", e.finding.component) }</p>
+                    </article>
+                }
+            }) }
+        </section>
+    }
+}
+
+fn findings_view(state: &State, d: &Callback<Action>) -> Html {
     let visible = state.visible();
     if visible.is_empty() {
         let any = state.reports().any(|r| !r.findings.is_empty());
@@ -497,7 +873,7 @@ fn findings_view(state: &State) -> Html {
                 html! {
                     <section class={classes!("group", sev)} aria-label={format!("{sev} findings")}>
                         <h2>{ format!("{} ({})", heading(sev), items.len()) }</h2>
-                        { for items.into_iter().map(|(file, f)| finding_card(file, f, multi_file)) }
+                        { for items.into_iter().map(|(file, f)| finding_card(state, file, f, multi_file, d)) }
                     </section>
                 }
             }) }
@@ -516,8 +892,26 @@ fn heading(sev: &str) -> &'static str {
     }
 }
 
-fn finding_card(file: &str, f: &ViewFinding, multi_file: bool) -> Html {
+fn finding_card(
+    state: &State,
+    file: &str,
+    f: &ViewFinding,
+    multi_file: bool,
+    d: &Callback<Action>,
+) -> Html {
     let step = f.location.step.clone();
+    let expired = state.expired_exception(&f.fingerprint).map(|e| {
+        format!(
+            "A reviewer accepted this until {} ({}); that has ended, so it counts again.",
+            e.exception.expires, e.exception.accepted_by
+        )
+    });
+    let accepting = state.accepting.as_deref() == Some(f.fingerprint.as_str());
+    let open = {
+        let d = d.clone();
+        let fp = f.fingerprint.clone();
+        Callback::from(move |_| d.emit(Action::OpenAccept(Some(fp.clone()))))
+    };
     html! {
         <article class={classes!("finding", f.severity.clone())} data-rule={f.rule_id.clone()} data-severity={f.severity.clone()}>
             <header>
@@ -543,6 +937,14 @@ fn finding_card(file: &str, f: &ViewFinding, multi_file: bool) -> Html {
                 if multi_file { format!("{file}: {} at {}", f.location.file, f.location.path) }
                 else { format!("{} at {}", f.location.file, f.location.path) }
             }</p>
+            if let Some(text) = expired {
+                <p class="finding-expired">{ text }</p>
+            }
+            if accepting {
+                <AcceptRisk finding={f.clone()} error={state.accept_error.clone()} dispatch={d.clone()} />
+            } else if !f.fingerprint.is_empty() {
+                <button type="button" class="accept" onclick={open}>{ "Accept this risk…" }</button>
+            }
         </article>
     }
 }
@@ -582,5 +984,72 @@ fn inventory_view(report: &ViewReport) -> Html {
             { table("Addresses it calls", &["Address", "Host"],
                 inv.endpoints.iter().map(|e| vec![e.url.clone(), e.host.clone().unwrap_or_default()]).collect()) }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AcceptProps {
+    finding: ViewFinding,
+    error: Option<String>,
+    dispatch: Callback<Action>,
+}
+
+/// The "accept this risk" form: who, why and until when are required.
+#[function_component(AcceptRisk)]
+fn accept_risk(props: &AcceptProps) -> Html {
+    let form = use_state(AcceptForm::default);
+    let field = |set: fn(&mut AcceptForm, String)| {
+        let form = form.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                .map(|i| i.value())
+                .or_else(|| {
+                    e.target()
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                        .map(|t| t.value())
+                })
+                .unwrap_or_default();
+            let mut next = (*form).clone();
+            set(&mut next, value);
+            form.set(next);
+        })
+    };
+    let on_accept = {
+        let form = form.clone();
+        let finding = props.finding.clone();
+        let d = props.dispatch.clone();
+        Callback::from(
+            move |_| match new_exception(&finding, &form, &bridge::today()) {
+                Ok(e) => d.emit(Action::ExceptionAdded(e)),
+                Err(why) => d.emit(Action::AcceptFailed(why)),
+            },
+        )
+    };
+    let on_cancel = {
+        let d = props.dispatch.clone();
+        Callback::from(move |_| d.emit(Action::OpenAccept(None)))
+    };
+    html! {
+        <div class="accept-form" role="group" aria-label="Accept this risk">
+            <label>{ "Who accepts it (required) " }
+                <input id="accept-who" type="text" value={form.accepted_by.clone()} oninput={field(|f, v| f.accepted_by = v)} />
+            </label>
+            <label>{ "Why it is acceptable (required) " }
+                <textarea id="accept-why" value={form.reason.clone()} oninput={field(|f, v| f.reason = v)} />
+            </label>
+            <label>{ "Last day it holds (required) " }
+                <input id="accept-until" type="date" value={form.expires.clone()} oninput={field(|f, v| f.expires = v)} />
+            </label>
+            <label>{ "Ticket or change reference (optional) " }
+                <input id="accept-ticket" type="text" value={form.ticket.clone()} oninput={field(|f, v| f.ticket = v)} />
+            </label>
+            <button type="button" id="accept-save" onclick={on_accept}>{ "Accept until this date" }</button>
+            <button type="button" id="accept-cancel" onclick={on_cancel}>{ "Cancel" }</button>
+            if let Some(error) = &props.error {
+                <p id="accept-error" class="crash" role="alert">{ error.clone() }</p>
+            }
+        </div>
     }
 }

@@ -11,14 +11,38 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::state::{Action, FileResult, Outcome};
-use crate::view::parse_reply;
+use crate::view::{parse_diff_reply, parse_reply, JobSettings};
 
 type Dispatch = Rc<dyn Fn(Action)>;
 
+/// One piece of work for the scanner worker.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Scan(String, Vec<u8>),
+    /// Compare an older and a newer version.
+    Diff {
+        old: (String, Vec<u8>),
+        new: (String, Vec<u8>),
+    },
+}
+
+impl Job {
+    fn label(&self) -> String {
+        match self {
+            Job::Scan(name, _) => name.clone(),
+            Job::Diff { old, new } => format!("{} → {}", old.0, new.0),
+        }
+    }
+}
+
 pub struct Bridge {
     worker: Option<Worker>,
-    queue: VecDeque<(String, Vec<u8>)>,
-    current: Option<String>,
+    queue: VecDeque<Job>,
+    /// What the job being worked on is: a file name, or a comparison.
+    current: Option<(String, bool)>,
+    /// Policy and exceptions for every job; `None` until the page knows
+    /// which policy is in force, and jobs wait until then.
+    settings: Option<JobSettings>,
     dispatch: Dispatch,
 }
 
@@ -29,6 +53,7 @@ pub fn new(dispatch: Dispatch) -> Shared {
         worker: None,
         queue: VecDeque::new(),
         current: None,
+        settings: None,
         dispatch,
     }));
     start_worker(&shared);
@@ -70,22 +95,57 @@ fn start_worker(shared: &Shared) {
     shared.borrow_mut().worker = Some(worker);
 }
 
-/// Queue files; scanning starts at once if the worker is idle.
+/// Queue files; scanning starts at once if the worker is idle (and the
+/// policy is known).
 pub fn enqueue(shared: &Shared, files: Vec<(String, Vec<u8>)>) {
-    {
-        let mut b = shared.borrow_mut();
-        b.queue.clear();
-        b.queue.extend(files);
-    }
+    shared
+        .borrow_mut()
+        .queue
+        .retain(|j| matches!(j, Job::Diff { .. }));
+    shared
+        .borrow_mut()
+        .queue
+        .extend(files.into_iter().map(|(n, b)| Job::Scan(n, b)));
+    kick(shared);
+}
+
+/// Queue a comparison of two versions.
+pub fn enqueue_diff(shared: &Shared, old: (String, Vec<u8>), new: (String, Vec<u8>)) {
+    shared.borrow_mut().queue.push_back(Job::Diff { old, new });
+    kick(shared);
+}
+
+/// The policy (and exceptions) for the next jobs; the first call lets
+/// waiting jobs go.
+pub fn set_settings(shared: &Shared, settings: JobSettings) {
+    shared.borrow_mut().settings = Some(settings);
+    kick(shared);
+}
+
+fn kick(shared: &Shared) {
     let idle = shared.borrow().current.is_none();
     if idle {
         send_next(shared);
     }
 }
 
+/// Today in the browser's time zone, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
 fn send_next(shared: &Shared) {
     let mut b = shared.borrow_mut();
-    let Some((name, bytes)) = b.queue.pop_front() else {
+    let Some(settings) = b.settings.clone() else {
+        return;
+    };
+    let Some(job) = b.queue.pop_front() else {
         b.current = None;
         return;
     };
@@ -93,10 +153,27 @@ fn send_next(shared: &Shared) {
     let set = |k: &str, v: &JsValue| {
         let _ = js_sys::Reflect::set(&message, &JsValue::from_str(k), v);
     };
-    set("name", &JsValue::from_str(&name));
-    set("bytes", &js_sys::Uint8Array::from(bytes.as_slice()).into());
-    set("policy", &JsValue::from_str(""));
-    b.current = Some(name.clone());
+    let bytes = |b: &[u8]| -> JsValue { js_sys::Uint8Array::from(b).into() };
+    let is_diff = match &job {
+        Job::Scan(name, data) => {
+            set("kind", &JsValue::from_str("scan"));
+            set("name", &JsValue::from_str(name));
+            set("bytes", &bytes(data));
+            false
+        }
+        Job::Diff { old, new } => {
+            set("kind", &JsValue::from_str("diff"));
+            set("oldName", &JsValue::from_str(&old.0));
+            set("oldBytes", &bytes(&old.1));
+            set("newName", &JsValue::from_str(&new.0));
+            set("newBytes", &bytes(&new.1));
+            true
+        }
+    };
+    set("policy", &JsValue::from_str(&settings.policy));
+    set("exceptions", &JsValue::from_str(&settings.exceptions));
+    set("today", &JsValue::from_str(&today()));
+    b.current = Some((job.label(), is_diff));
     let sent = b
         .worker
         .as_ref()
@@ -121,10 +198,18 @@ fn handle(shared: &Shared, data: &JsValue) {
     let kind = get_str(data, "type").unwrap_or_default();
     let dispatch = shared.borrow().dispatch.clone();
     let current = shared.borrow().current.clone();
-    let Some(file) = current else {
+    let Some((file, is_diff)) = current else {
         return;
     };
     match kind.as_str() {
+        "done" if is_diff => {
+            let reply = get_str(data, "reply").unwrap_or_default();
+            shared.borrow_mut().current = None;
+            dispatch(Action::DiffFinished(
+                parse_diff_reply(&reply).map_err(|(_, message)| message),
+            ));
+            send_next(shared);
+        }
         "progress" => {
             let percent = js_sys::Reflect::get(data, &JsValue::from_str("percent"))
                 .ok()
@@ -168,12 +253,14 @@ fn handle(shared: &Shared, data: &JsValue) {
 /// worker and go on with the rest of the queue.
 fn crashed(shared: &Shared, message: String) {
     let dispatch = shared.borrow().dispatch.clone();
-    let had_file = shared.borrow_mut().current.take().is_some();
+    let current = shared.borrow_mut().current.take();
     if let Some(w) = shared.borrow_mut().worker.take() {
         w.terminate();
     }
-    if had_file {
-        dispatch(Action::Crashed(message));
+    match current {
+        Some((_, true)) => dispatch(Action::DiffFinished(Err(message))),
+        Some((_, false)) => dispatch(Action::Crashed(message)),
+        None => {}
     }
     start_worker(shared);
     send_next(shared);

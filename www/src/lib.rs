@@ -2,11 +2,15 @@
 //! is read and scanned inside the browser (in a Web Worker running the same
 //! engine compiled to WebAssembly); nothing is uploaded or stored.
 //!
-//! Two entry points are exported to JavaScript: [`run_app`] (called by
-//! `boot.js` on the page) and [`scan_in_worker`] (called by `worker.js`).
+//! Entry points exported to JavaScript: [`run_app`] (called by `boot.js` on
+//! the page), [`scan_in_worker`] and [`diff_in_worker`] (called by
+//! `worker.js`), and the module API for portals in [`embed`] (`scan`,
+//! `version`, `formats`, wrapped by `lcscan.js`).
 
 pub mod app;
 mod bridge;
+pub mod embed;
+pub mod policy;
 pub mod state;
 pub mod view;
 
@@ -49,23 +53,66 @@ pub fn run_app() {
     }
 }
 
-/// Scan one file (worker thread). `progress(percent, label)` is called at
-/// each stage; the answer is a JSON [`view::WorkerReply`].
-#[wasm_bindgen]
-pub fn scan_in_worker(
-    bytes: &[u8],
-    file_name: &str,
-    policy_json: &str,
-    progress: &js_sys::Function,
-) -> String {
-    install_worker_panic_hook();
-    view::scan_to_reply(bytes, file_name, policy_json, &mut |percent, label| {
+fn settings(policy: &str, exceptions: &str, today: &str) -> view::JobSettings {
+    view::JobSettings {
+        policy: policy.to_string(),
+        exceptions: exceptions.to_string(),
+        today: today.to_string(),
+    }
+}
+
+fn report_progress(progress: &js_sys::Function) -> impl FnMut(u8, &str) + '_ {
+    move |percent, label| {
         let _ = progress.call2(
             &JsValue::NULL,
             &JsValue::from(percent),
             &JsValue::from_str(label),
         );
-    })
+    }
+}
+
+/// Scan one file (worker thread) with the page's policy (TOML or JSON text,
+/// empty for the default) and exceptions file (empty for none) as of
+/// `today`. `progress(percent, label)` is called at each stage; the answer
+/// is a JSON [`view::WorkerReply`].
+#[wasm_bindgen]
+pub fn scan_in_worker(
+    bytes: &[u8],
+    file_name: &str,
+    policy: &str,
+    exceptions: &str,
+    today: &str,
+    progress: &js_sys::Function,
+) -> String {
+    install_worker_panic_hook();
+    view::scan_to_reply(
+        bytes,
+        file_name,
+        &settings(policy, exceptions, today),
+        &mut report_progress(progress),
+    )
+}
+
+/// Compare two versions (worker thread); answers a JSON [`view::WorkerReply`].
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn diff_in_worker(
+    old_bytes: &[u8],
+    old_name: &str,
+    new_bytes: &[u8],
+    new_name: &str,
+    policy: &str,
+    exceptions: &str,
+    today: &str,
+    progress: &js_sys::Function,
+) -> String {
+    install_worker_panic_hook();
+    view::diff_to_reply(
+        (old_bytes, old_name),
+        (new_bytes, new_name),
+        &settings(policy, exceptions, today),
+        &mut report_progress(progress),
+    )
 }
 
 /// In the worker, a panic leaves its message where `worker.js` reads it when

@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::view::{ViewFinding, ViewReport};
+use lcscan::baseline::{Date, Exception, Exceptions};
+
+use crate::policy::InForce;
+use crate::view::{ViewDiff, ViewExceptionOutcome, ViewFinding, ViewReport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
@@ -53,6 +56,22 @@ pub struct State {
     pub search: String,
     /// The scanner stopped unexpectedly; shown until the next scan.
     pub crash: Option<String>,
+    /// The policy in force; `None` while the portal's policy is loading.
+    pub policy: Option<InForce>,
+    /// Why the portal's or the chosen policy could not be used.
+    pub policy_error: Option<String>,
+    /// Reviewed exceptions applied to every scan (loaded and/or created here).
+    pub exceptions: Exceptions,
+    /// The exceptions file loaded, if any.
+    pub exceptions_file: Option<String>,
+    pub exceptions_error: Option<String>,
+    /// Fingerprint of the finding whose "accept this risk" form is open.
+    pub accepting: Option<String>,
+    pub accept_error: Option<String>,
+    /// Comparing two versions: under way.
+    pub diff_busy: bool,
+    /// The last comparison, or why it failed.
+    pub diff: Option<Result<ViewDiff, String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +90,22 @@ pub enum Action {
     SetSeverity(Option<String>),
     SetRule(Option<String>),
     SetSearch(String),
+    /// This policy is in force now.
+    PolicyReady(InForce),
+    /// A policy could not be used: why (the one in force stays, or the
+    /// built-in default if none was yet).
+    PolicyFailed(String),
+    ExceptionsLoaded {
+        file: String,
+        exceptions: Exceptions,
+    },
+    ExceptionsFailed(String),
+    /// Open (or close, `None`) the accept form of a finding.
+    OpenAccept(Option<String>),
+    ExceptionAdded(Exception),
+    AcceptFailed(String),
+    DiffStarted,
+    DiffFinished(Result<ViewDiff, String>),
 }
 
 pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
@@ -132,8 +167,64 @@ impl State {
             Action::SetSeverity(s) => self.severity = s.filter(|s| !s.is_empty()),
             Action::SetRule(r) => self.rule = r.filter(|r| !r.is_empty()),
             Action::SetSearch(s) => self.search = s,
+            Action::PolicyReady(policy) => {
+                self.policy = Some(policy);
+                self.policy_error = None;
+            }
+            Action::PolicyFailed(why) => {
+                if self.policy.is_none() {
+                    self.policy = Some(InForce::built_in());
+                }
+                self.policy_error = Some(why);
+            }
+            Action::ExceptionsLoaded { file, exceptions } => {
+                self.exceptions = exceptions;
+                self.exceptions_file = Some(file);
+                self.exceptions_error = None;
+            }
+            Action::ExceptionsFailed(why) => self.exceptions_error = Some(why),
+            Action::OpenAccept(fingerprint) => {
+                self.accepting = fingerprint;
+                self.accept_error = None;
+            }
+            Action::ExceptionAdded(exception) => {
+                self.exceptions.upsert(exception);
+                self.accepting = None;
+                self.accept_error = None;
+            }
+            Action::AcceptFailed(why) => self.accept_error = Some(why),
+            Action::DiffStarted => {
+                self.diff_busy = true;
+                self.diff = None;
+            }
+            Action::DiffFinished(result) => {
+                self.diff_busy = false;
+                self.diff = Some(result);
+                if self.pending.is_empty() {
+                    self.progress = None;
+                }
+            }
         }
         self
+    }
+
+    /// The policy is known, so files can be sent.
+    pub fn policy_ready(&self) -> bool {
+        self.policy.is_some()
+    }
+
+    /// Accepted or expired exceptions over all reports, with their file.
+    pub fn exception_outcomes(&self) -> Vec<(&str, &ViewExceptionOutcome)> {
+        self.reports()
+            .flat_map(|r| r.exceptions.iter().map(move |e| (r.file.as_str(), e)))
+            .collect()
+    }
+
+    /// The expired exception of a finding still counted, if any.
+    pub fn expired_exception(&self, fingerprint: &str) -> Option<&ViewExceptionOutcome> {
+        self.reports()
+            .flat_map(|r| r.exceptions.iter())
+            .find(|e| e.status == "expired" && e.finding.fingerprint == fingerprint)
     }
 
     pub fn busy(&self) -> bool {
@@ -182,6 +273,63 @@ impl State {
         }
         counts
     }
+}
+
+/// What the reviewer typed in the "accept this risk" form.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AcceptForm {
+    pub accepted_by: String,
+    pub reason: String,
+    /// `YYYY-MM-DD` (a date input's value).
+    pub expires: String,
+    pub ticket: String,
+}
+
+/// A new exception for a finding from the form, checked: who and why are
+/// required, and an expiry date from today on.
+pub fn new_exception(
+    finding: &ViewFinding,
+    form: &AcceptForm,
+    today: &str,
+) -> Result<Exception, String> {
+    if form.accepted_by.trim().is_empty() {
+        return Err("Say who accepts this risk (your name or role).".into());
+    }
+    if form.reason.trim().is_empty() {
+        return Err(
+            "Say why this risk is acceptable: the reason is kept with the exception.".into(),
+        );
+    }
+    let Some(expires) = Date::parse(&form.expires) else {
+        return Err("Choose the last day this acceptance holds: an exception always ends.".into());
+    };
+    let Some(today_date) = Date::parse(today) else {
+        return Err("This browser's date could not be read.".into());
+    };
+    if expires < today_date {
+        return Err(format!(
+            "The end date {expires} has passed: choose today ({today_date}) or later."
+        ));
+    }
+    let ticket = form.ticket.trim();
+    let exception = Exception {
+        fingerprint: finding.fingerprint.clone(),
+        rule: finding.rule_id.clone(),
+        component: finding.component.clone(),
+        finding: finding.message.clone(),
+        accepted_by: form.accepted_by.trim().to_string(),
+        reason: form.reason.trim().to_string(),
+        accepted_on: today_date.to_string(),
+        expires: expires.to_string(),
+        ticket: (!ticket.is_empty()).then(|| ticket.to_string()),
+    };
+    // The engine's own checks, as when the file is loaded again.
+    let probe = Exceptions {
+        exceptions: vec![exception.clone()],
+        ..Exceptions::default()
+    };
+    Exceptions::from_json(&probe.to_json()).map_err(|e| e.to_string())?;
+    Ok(exception)
 }
 
 fn matches_search(f: &ViewFinding, needle: &str) -> bool {
@@ -300,5 +448,71 @@ mod tests {
         assert_eq!(s.results.len(), 1);
         assert_eq!(s.pending, vec!["b".to_string()]);
         assert!(s.crash.is_some());
+    }
+
+    fn with_fingerprint() -> ViewFinding {
+        ViewFinding {
+            fingerprint: "0123456789abcdef".into(),
+            ..finding("LC002", "high", "Send to Slack")
+        }
+    }
+
+    #[test]
+    fn an_exception_needs_who_why_and_a_future_expiry() {
+        let f = with_fingerprint();
+        let mut form = AcceptForm {
+            accepted_by: "Jane".into(),
+            reason: String::new(),
+            expires: "2027-01-31".into(),
+            ticket: " ".into(),
+        };
+        assert!(new_exception(&f, &form, "2026-11-23")
+            .unwrap_err()
+            .contains("why"));
+        form.reason = "Test data only".into();
+        form.expires = String::new();
+        assert!(new_exception(&f, &form, "2026-11-23")
+            .unwrap_err()
+            .contains("last day"));
+        form.expires = "2026-11-22".into();
+        assert!(new_exception(&f, &form, "2026-11-23")
+            .unwrap_err()
+            .contains("has passed"));
+        form.expires = "2027-01-31".into();
+        let e = new_exception(&f, &form, "2026-11-23").unwrap();
+        assert_eq!(e.accepted_on, "2026-11-23");
+        assert_eq!(e.ticket, None);
+        assert_eq!(e.rule, "LC002");
+        form.accepted_by = "  ".into();
+        assert!(new_exception(&f, &form, "2026-11-23")
+            .unwrap_err()
+            .contains("who"));
+        // Added exceptions replace one with the same fingerprint.
+        let s = State::default()
+            .reduce(Action::OpenAccept(Some(f.fingerprint.clone())))
+            .reduce(Action::ExceptionAdded(e.clone()))
+            .reduce(Action::ExceptionAdded(Exception {
+                ticket: Some("CHG-1".into()),
+                ..e
+            }));
+        assert_eq!(s.exceptions.exceptions.len(), 1);
+        assert_eq!(s.exceptions.exceptions[0].ticket.as_deref(), Some("CHG-1"));
+        assert!(s.accepting.is_none());
+        assert!(s.exceptions.to_toml().contains("ticket = \"CHG-1\""));
+    }
+
+    #[test]
+    fn a_failed_policy_falls_back_to_the_built_in_default_with_a_message() {
+        let s = State::default();
+        assert!(!s.policy_ready());
+        let s = s.reduce(Action::PolicyFailed("not found".into()));
+        assert!(s.policy_ready());
+        assert_eq!(
+            s.policy.as_ref().unwrap().source,
+            crate::policy::Source::BuiltIn
+        );
+        assert_eq!(s.policy_error.as_deref(), Some("not found"));
+        let s = s.reduce(Action::PolicyReady(InForce::built_in()));
+        assert!(s.policy_error.is_none());
     }
 }
