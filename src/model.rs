@@ -170,6 +170,13 @@ pub struct App {
     pub sharing: Vec<Sharing>,
     pub sample_data: Vec<SampleData>,
     pub endpoints: Vec<Endpoint>,
+    /// Environment variables a solution defines (Power Platform), with their values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub env_vars: Vec<EnvVariable>,
+    /// Who may read the inputs and outputs in run history, when the platform
+    /// has a setting for it (Logic Apps `accessControl.contents`); `None` if not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_history: Option<RunHistoryAccess>,
 }
 
 impl App {
@@ -598,5 +605,57 @@ pub struct Endpoint {
     pub host: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
+    pub location: Location,
+}
+
+/// What an environment variable holds, as the platform types it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvVarKind {
+    Text,
+    Number,
+    Boolean,
+    Json,
+    DataSource,
+    /// Kept in a secret store (Power Platform type `100000005`, an Azure Key Vault reference).
+    Secret,
+    #[default]
+    Unknown,
+}
+
+/// One environment variable definition (Power Platform solution).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EnvVariable {
+    /// Schema name (`cr1_PartnerApiKey`).
+    pub name: String,
+    /// The name the maker sees, if the export gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    pub kind: EnvVarKind,
+    /// The type as the platform writes it (`100000005`).
+    pub raw_kind: String,
+    /// Default and current values shipped in the export.
+    pub values: Vec<EnvVarValue>,
+    pub location: Location,
+}
+
+/// A default or current value of an [`EnvVariable`].
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EnvVarValue {
+    pub value: String,
+    /// `true` for the current value (`environmentvariablevalues.json`), `false` for the default.
+    pub current: bool,
+    /// The value points at a secret store (an Azure Key Vault secret id) instead of holding the secret.
+    pub secret_reference: bool,
+    pub location: Location,
+}
+
+/// Who may read run history inputs and outputs (Logic Apps `accessControl.contents`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunHistoryAccess {
+    /// Reading is limited (an IP allow-list, or a template parameter that fills one in).
+    pub restricted: bool,
+    /// The setting as the export writes it (`contents: not set`, `allowedCallerIpAddresses: []`).
+    pub raw: String,
     pub location: Location,
 }

@@ -30,8 +30,8 @@ use super::common::{host_of, str_at, walk_strings};
 use super::Parser;
 use crate::ingest::{parse_xml, Bundle, Entry};
 use crate::model::{
-    App, AppKind, Audience, Connection, DataField, Endpoint, FieldUse, Location, Platform, Sharing,
-    Value, ValueContext, ValueKind,
+    App, AppKind, Audience, Connection, DataField, Endpoint, EnvVarKind, EnvVarValue, EnvVariable,
+    FieldUse, Location, Platform, Sharing, Value, ValueContext, ValueKind,
 };
 use crate::report::Note;
 
@@ -534,10 +534,40 @@ fn read_env_definition(file: &str, node: Node<'_, '_>, app: &mut App) {
     let kind = child_text(node, "type").unwrap_or_default();
     let secret = kind == ENV_SECRET;
     let base = format!("/environmentvariabledefinition[{schema}]");
+    let mut var = EnvVariable {
+        name: schema.to_string(),
+        display_name: localized(node, "displayname"),
+        kind: env_kind(kind),
+        raw_kind: kind.to_string(),
+        values: Vec::new(),
+        location: Location::new(file, base.clone()),
+    };
     if let Some(default) = child_text(node, "defaultvalue") {
         let loc = Location::new(file, format!("{base}/defaultvalue"));
         push_url_endpoint(app, default, &loc);
+        var.values.push(EnvVarValue {
+            value: default.to_string(),
+            current: false,
+            secret_reference: is_key_vault_reference(default),
+            location: loc.clone(),
+        });
         app.values.push(env_value(schema, default, secret, loc));
+    }
+    if !app.env_vars.iter().any(|v| v.name == var.name) {
+        app.env_vars.push(var);
+    }
+}
+
+/// Environment variable type codes → kinds.
+fn env_kind(code: &str) -> EnvVarKind {
+    match code {
+        "100000000" => EnvVarKind::Text,
+        "100000001" => EnvVarKind::Number,
+        "100000002" => EnvVarKind::Boolean,
+        "100000003" => EnvVarKind::Json,
+        "100000004" => EnvVarKind::DataSource,
+        ENV_SECRET => EnvVarKind::Secret,
+        _ => EnvVarKind::Unknown,
     }
 }
 
@@ -558,6 +588,21 @@ fn read_env_values(entry: &Entry, app: &mut App) {
     for (schema, value, loc) in found {
         let secret = secret_names.contains(&schema);
         push_url_endpoint(app, &value, &loc);
+        let current = EnvVarValue {
+            value: value.clone(),
+            current: true,
+            secret_reference: is_key_vault_reference(&value),
+            location: loc.clone(),
+        };
+        match app.env_vars.iter_mut().find(|v| v.name == schema) {
+            Some(var) => var.values.push(current),
+            None => app.env_vars.push(EnvVariable {
+                name: schema.clone(),
+                location: loc.clone(),
+                values: vec![current],
+                ..EnvVariable::default()
+            }),
+        }
         app.values.push(env_value(&schema, &value, secret, loc));
     }
 }

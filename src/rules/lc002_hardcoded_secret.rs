@@ -89,6 +89,10 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         if super::lc003_secret_in_url::covers(value) {
             continue;
         }
+        // Environment variable values are LC022's.
+        if super::lc022_secret_in_environment_variable::covers(app, value) {
+            continue;
+        }
         let step_name = step_name(app, value);
         if step_is_disabled(app, value) {
             continue;

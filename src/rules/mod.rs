@@ -29,6 +29,8 @@ mod lc018_plaintext_credentials_in_export;
 mod lc019_unknown_or_blocked_connector;
 mod lc020_organisation_wide_security_role;
 mod lc021_sensitive_column_without_column_security;
+mod lc022_secret_in_environment_variable;
+mod lc023_custom_connector_weak_auth;
 
 use crate::model::{App, Location, Platform};
 use crate::policy::Policy;
@@ -99,6 +101,8 @@ pub static RULES: &[&Rule] = &[
     &lc019_unknown_or_blocked_connector::RULE,
     &lc020_organisation_wide_security_role::RULE,
     &lc021_sensitive_column_without_column_security::RULE,
+    &lc022_secret_in_environment_variable::RULE,
+    &lc023_custom_connector_weak_auth::RULE,
 ];
 
 /// A rule by id (`LC001`) or name (`public-trigger-without-auth`), case-insensitive.
