@@ -121,7 +121,77 @@ pub fn all_patterns() -> Vec<PatternInfo> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
+    #[serde(default)]
+    allowlist: AllowlistDef,
     pattern: Vec<PatternDef>,
+}
+
+/// `[allowlist]`: values that are never secrets.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowlistDef {
+    #[serde(default)]
+    expression_markers: Vec<String>,
+    #[serde(default)]
+    placeholder_contains: Vec<String>,
+    #[serde(default)]
+    placeholder_whole: Vec<String>,
+    #[serde(default)]
+    documentation_keys: Vec<String>,
+    #[serde(default)]
+    readable_short_words: Vec<String>,
+    #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
+    examples: Vec<String>,
+    #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
+    negative_examples: Vec<String>,
+}
+
+/// The allowlist, compiled.
+#[derive(Default)]
+struct Allowlist {
+    expression_ac: Option<AhoCorasick>,
+    placeholder_ac: Option<AhoCorasick>,
+    placeholder_whole: Vec<String>,
+    documentation_keys: Vec<String>,
+    /// Lowercase words of one or two letters that still read as words (`is`, `my`).
+    readable_short_words: Vec<String>,
+    #[cfg(test)]
+    def: AllowlistDef,
+}
+
+impl Allowlist {
+    fn compile(def: AllowlistDef, errors: &mut Vec<String>) -> Allowlist {
+        let build = |list: &[String], errors: &mut Vec<String>| {
+            if list.is_empty() {
+                return None;
+            }
+            match AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(list)
+            {
+                Ok(ac) => Some(ac),
+                Err(e) => {
+                    errors.push(format!("allowlist: {e}"));
+                    None
+                }
+            }
+        };
+        Allowlist {
+            expression_ac: build(&def.expression_markers, errors),
+            placeholder_ac: build(&def.placeholder_contains, errors),
+            placeholder_whole: def.placeholder_whole.clone(),
+            documentation_keys: def.documentation_keys.clone(),
+            readable_short_words: def
+                .readable_short_words
+                .iter()
+                .map(|w| w.to_ascii_lowercase())
+                .collect(),
+            #[cfg(test)]
+            def,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,6 +249,7 @@ struct Pattern {
 
 struct Engine {
     patterns: Vec<Pattern>,
+    allowlist: Allowlist,
     /// Keywords and `requires` strings, all in one automaton.
     ac: Option<AhoCorasick>,
     /// AC pattern id → patterns that list it as a keyword.
@@ -198,13 +269,14 @@ fn engine() -> &'static Engine {
 impl Engine {
     fn load(text: &str) -> Engine {
         let mut errors = Vec::new();
-        let defs = match toml::from_str::<RuleFile>(text) {
-            Ok(file) => file.pattern,
+        let (defs, allowlist) = match toml::from_str::<RuleFile>(text) {
+            Ok(file) => (file.pattern, file.allowlist),
             Err(e) => {
                 errors.push(format!("secrets.toml: {e}"));
-                Vec::new()
+                (Vec::new(), AllowlistDef::default())
             }
         };
+        let allowlist = Allowlist::compile(allowlist, &mut errors);
         let mut strings: Vec<String> = Vec::new();
         let mut string_ids: HashMap<String, usize> = HashMap::new();
         let mut keyword_owners: Vec<Vec<usize>> = Vec::new();
@@ -307,6 +379,7 @@ impl Engine {
         };
         Engine {
             patterns,
+            allowlist,
             ac,
             keyword_owners,
             key_patterns,
@@ -390,16 +463,22 @@ fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
             if overlaps_any(&expressions, start, end) {
                 continue;
             }
+            let mut hit = SecretHit {
+                pattern_id: pattern.id.clone(),
+                name: pattern.name.clone(),
+                impact: pattern.impact.clone(),
+                confidence: pattern.confidence,
+                start,
+                end,
+            };
+            if pattern.validator == Validator::Jwt {
+                if let Some(token) = text.get(start..end) {
+                    describe_jwt_expiry(&mut hit, token);
+                }
+            }
             candidates.push(Candidate {
                 rank: (pattern.generic, index),
-                hit: SecretHit {
-                    pattern_id: pattern.id.clone(),
-                    name: pattern.name.clone(),
-                    impact: pattern.impact.clone(),
-                    confidence: pattern.confidence,
-                    start,
-                    end,
-                },
+                hit,
             });
         }
     }
@@ -827,15 +906,24 @@ pub fn looks_random(s: &str) -> bool {
 /// True for text made of readable words (`SuperLongConfigurationName`,
 /// `my_app_config`), which is a name, not a key.
 pub fn is_word_like(s: &str) -> bool {
+    let short_words = &engine().allowlist.readable_short_words;
     let mut wordy = 0usize;
     let mut total = 0usize;
+    let mut long_word = false;
     for word in split_words(s) {
         total += word.len();
         if is_readable_word(&word) {
             wordy += word.len();
+            long_word = true;
+        } else if word.len() <= 2
+            && word.bytes().all(|b| b.is_ascii_alphabetic())
+            && short_words.iter().any(|w| w.eq_ignore_ascii_case(&word))
+        {
+            // `Is`, `My` in `ThisIsMyDisplayName`.
+            wordy += word.len();
         }
     }
-    total > 0 && wordy * 10 >= total * 8
+    long_word && total > 0 && wordy * 10 >= total * 8
 }
 
 fn split_words(s: &str) -> Vec<String> {
@@ -940,138 +1028,44 @@ pub fn expression_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// Markers of platform expressions or references to a secret store.
+/// Markers of platform expressions or references to a secret store
+/// (`[allowlist] expression_markers` in secrets.toml).
 fn is_expression(s: &str) -> bool {
-    const MARKERS: &[&str] = &[
-        "{{",
-        "={{",
-        "@parameters(",
-        "@{",
-        "$env",
-        "{!",
-        "[parameters(",
-        "${",
-        "$credentials",
-        "$secrets",
-        "$vars",
-        "@body(",
-        "@triggerbody(",
-        "@variables(",
-        "process.env",
-        "os.environ",
-        "@microsoft.keyvault(",
-    ];
-    let lower = s.to_ascii_lowercase();
-    MARKERS.iter().any(|m| lower.contains(m)) || s.starts_with('=') || s.starts_with('@')
+    if s.starts_with('=') || s.starts_with('@') {
+        return true;
+    }
+    engine()
+        .allowlist
+        .expression_ac
+        .as_ref()
+        .is_some_and(|ac| ac.is_match(s))
 }
 
-/// Documentation keys and fill-in-the-blank values that are not real secrets.
+/// Documentation keys and fill-in-the-blank values that are not real secrets
+/// (`[allowlist]` in secrets.toml).
 pub fn is_placeholder(s: &str) -> bool {
-    const CONTAINS: &[&str] = &[
-        "example",
-        "placeholder",
-        "changeme",
-        "change_me",
-        "change-me",
-        "replace_me",
-        "replaceme",
-        "replace-me",
-        "your_",
-        "your-",
-        "yourapi",
-        "yourkey",
-        "yourtoken",
-        "yoursecret",
-        "yourpassword",
-        "xxxx",
-        "****",
-        "•",
-        "...",
-        "redacted",
-        "dummy",
-        "insert_",
-        "insert-",
-        "enter_",
-        "enter-your",
-        "<",
-        ">",
-        "000000000",
-        "123456789",
-        "abcdefgh",
-        "fixme",
-        "todo",
-        "sample",
-        "notreal",
-        "not_real",
-        "not-real",
-    ];
-    const WHOLE: &[&str] = &[
-        "test",
-        "testing",
-        "password",
-        "passw0rd",
-        "secret",
-        "token",
-        "apikey",
-        "api_key",
-        "none",
-        "null",
-        "true",
-        "false",
-        "undefined",
-        "admin",
-        "pass",
-        "string",
-        "value",
-        "default",
-        "demo",
-        "foo",
-        "bar",
-        "foobar",
-        "key",
-        "empty",
-        "n/a",
-        "na",
-        "tbd",
-        "hidden",
-        "secret123",
-        "password123",
-        "pass123",
-        "letmein",
-        "qwerty",
-        "mysecret",
-        "mypassword",
-        "supersecret",
-        "your password",
-        "your token",
-        "abc123",
-    ];
-    static MARKERS: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let allow = &engine().allowlist;
     let trimmed = s.trim();
-    if trimmed.len() <= 24 {
-        let lower = trimmed.to_ascii_lowercase();
-        if lower.is_empty() || WHOLE.contains(&lower.as_str()) {
-            return true;
-        }
+    if trimmed.is_empty() {
+        return true;
     }
-    let markers = MARKERS.get_or_init(|| {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(CONTAINS)
-            .ok()
-    });
-    match markers {
-        Some(ac) => {
-            if ac.is_match(trimmed) {
-                return true;
-            }
-        }
-        None => {
-            let lower = trimmed.to_ascii_lowercase();
-            if CONTAINS.iter().any(|c| lower.contains(c)) {
-                return true;
-            }
-        }
+    if trimmed.len() <= 24
+        && allow
+            .placeholder_whole
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(trimmed))
+    {
+        return true;
+    }
+    if allow.documentation_keys.iter().any(|k| k == trimmed) {
+        return true;
+    }
+    if allow
+        .placeholder_ac
+        .as_ref()
+        .is_some_and(|ac| ac.is_match(trimmed))
+    {
+        return true;
     }
     let lower = trimmed.as_bytes();
     // One character repeated, or almost no variety at all.
@@ -1197,6 +1191,100 @@ pub fn jwt_ok(token: &str) -> bool {
         return false;
     };
     header.get("alg").is_some_and(|a| a.is_string()) && decode(payload).is_some()
+}
+
+/// Unix time (seconds) that JWT expiry is compared with. Engine code has no
+/// clock (it also runs in WebAssembly), so this starts at the date the rules
+/// were last revised: a token that had expired by then has certainly expired
+/// now. Front ends that know the time call [`set_reference_time`].
+pub const RULES_REVISED_UNIX: i64 = 1_793_491_200; // 2026-11-01
+
+static REFERENCE_TIME: std::sync::atomic::AtomicI64 =
+    std::sync::atomic::AtomicI64::new(RULES_REVISED_UNIX);
+
+/// Tell the detector the current time (Unix seconds), so JWT expiry is judged
+/// against it; earlier than [`RULES_REVISED_UNIX`] is ignored.
+pub fn set_reference_time(unix_seconds: i64) {
+    if unix_seconds > RULES_REVISED_UNIX {
+        REFERENCE_TIME.store(unix_seconds, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+fn reference_time() -> i64 {
+    REFERENCE_TIME.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The decoded payload of a JWT (no signature check).
+pub fn jwt_payload(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64_decode(payload)?;
+    match serde_json::from_slice::<serde_json::Value>(&bytes).ok()? {
+        serde_json::Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// When a JWT expires: `Some(Some(exp))`, `Some(None)` when it carries no
+/// `exp` claim, `None` when the payload cannot be read.
+pub fn jwt_expiry(token: &str) -> Option<Option<i64>> {
+    let payload = jwt_payload(token)?;
+    Some(payload.get("exp").and_then(|e| {
+        e.as_i64()
+            .or_else(|| e.as_f64().map(|f| f as i64))
+            .or_else(|| e.as_str().and_then(|s| s.trim().parse::<i64>().ok()))
+    }))
+}
+
+/// `2024-01-02` for a Unix time (UTC).
+pub fn utc_date(unix_seconds: i64) -> String {
+    // Howard Hinnant's days-to-civil algorithm.
+    let days = unix_seconds.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Put the token's expiry into the hit: "JSON Web Token (JWT, expired on
+/// 2024-01-02)". An expired token is low confidence (it no longer opens
+/// anything by itself); one without expiry says so, since it never stops working.
+fn describe_jwt_expiry(hit: &mut SecretHit, token: &str) {
+    let Some(expiry) = jwt_expiry(token) else {
+        return;
+    };
+    let base = hit.name.trim_end_matches(')').to_string();
+    let (note, impact) = match expiry {
+        Some(exp) if exp < reference_time() => {
+            hit.confidence = Confidence::Low;
+            let date = utc_date(exp);
+            (
+                format!("expired on {date}"),
+                format!(
+                    "This token expired on {date}, so it no longer opens anything by itself, but it shows what it was issued for (user, tenant, scopes) and that tokens get copied into the app. Remove it and fetch tokens at run time instead of storing them."
+                ),
+            )
+        }
+        Some(exp) => (format!("expires on {}", utc_date(exp)), hit.impact.clone()),
+        None => (
+            "no expiry date".to_string(),
+            format!(
+                "This token has no expiry date, so it works until its signing key is changed. {}",
+                hit.impact
+            ),
+        ),
+    };
+    hit.name = if base.len() < hit.name.len() {
+        format!("{base}, {note})")
+    } else {
+        format!("{base} ({note})")
+    };
+    hit.impact = impact;
 }
 
 /// `Basic <base64>` decodes to printable `user:password`.
@@ -1464,8 +1552,30 @@ mod tests {
         )
         .is_empty());
         assert!(lit("apiKey", "my_application_settings_value").is_empty());
+        assert!(lit("apiKey", "ThisIsMyDisplayName").is_empty());
+        assert!(lit("secret", "GetItemsFromTheListOnSave").is_empty());
+        assert!(is_word_like("ThisIsMyDisplayName"));
+        assert!(!is_word_like("Fk8sQ2vLr9TzW1xYp4mNc7"));
+        assert!(!is_word_like("IsMyOk"));
         assert!(!looks_random("SuperLongConfigurationName"));
         assert!(looks_random("Fk8sQ2vLr9TzW1xYp4mNc7"));
+    }
+
+    #[test]
+    fn allowlist_examples_are_allowed_and_negatives_are_not() {
+        let allow = &engine().allowlist;
+        assert!(allow.def.expression_markers.len() >= 10);
+        assert!(allow.def.placeholder_contains.len() >= 20);
+        for ex in &allow.def.examples {
+            assert!(is_placeholder(ex) || is_expression(ex), "{ex}");
+            assert!(lit("apiKey", ex).is_empty(), "{ex}");
+        }
+        for neg in &allow.def.negative_examples {
+            assert!(!is_placeholder(neg) && !is_expression(neg), "{neg}");
+            assert!(!lit("apiKey", neg).is_empty(), "{neg}");
+        }
+        // Documentation keys are allowed even under their own pattern.
+        assert!(lit("x", "key=sk_test_4eC39HqLyjWDarjtT1zdp7dc").is_empty());
     }
 
     #[test]
@@ -1529,6 +1639,56 @@ mod tests {
         // Payload is not JSON.
         assert!(!jwt_ok("eyJhbGciOiJIUzI1NiJ9.bm90LWpzb24.c2ln"));
         assert!(!jwt_ok("a.b"));
+    }
+
+    fn make_jwt(payload: &str) -> String {
+        let b64 = |s: &str| {
+            const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            let bytes = s.as_bytes();
+            let mut out = String::new();
+            for chunk in bytes.chunks(3) {
+                let n = chunk.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b))
+                    << (8 * (3 - chunk.len()));
+                for i in 0..=chunk.len() {
+                    out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                }
+            }
+            out
+        };
+        format!(
+            "{}.{}.c2lnbmF0dXJlLW5vdC1yZWFsLTEyMzQ1Ng",
+            b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+            b64(payload)
+        )
+    }
+
+    #[test]
+    fn jwt_expiry_is_shown_and_expired_tokens_are_low() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(1_704_153_600), "2024-01-02");
+        assert_eq!(utc_date(RULES_REVISED_UNIX), "2026-11-01");
+        assert_eq!(utc_date(951_782_400), "2000-02-29");
+
+        let expired = make_jwt(r#"{"sub":"fake-user","exp":1704153600}"#);
+        let hits = lit("Authorization", &format!("Bearer {expired}"));
+        assert_eq!(ids(&hits), ["jwt"]);
+        assert_eq!(hits[0].name, "JSON Web Token (JWT, expired on 2024-01-02)");
+        assert_eq!(hits[0].confidence, Confidence::Low);
+        assert!(hits[0]
+            .impact
+            .starts_with("This token expired on 2024-01-02"));
+
+        let live = make_jwt(r#"{"sub":"fake-user","exp":4102444800}"#);
+        let hits = lit("token", &live);
+        assert_eq!(hits[0].name, "JSON Web Token (JWT, expires on 2100-01-01)");
+        assert_eq!(hits[0].confidence, Confidence::Medium);
+
+        let forever = make_jwt(r#"{"sub":"fake-user"}"#);
+        let hits = lit("token", &forever);
+        assert_eq!(hits[0].name, "JSON Web Token (JWT, no expiry date)");
+        assert!(hits[0].impact.contains("no expiry date"));
+        assert_eq!(jwt_expiry(&expired), Some(Some(1_704_153_600)));
+        assert_eq!(jwt_expiry("not.a.jwt"), None);
     }
 
     #[test]
