@@ -2,6 +2,7 @@
 //! into the normalized [`crate::model`]. Parsers never judge; rules do.
 
 pub mod appsmith;
+pub mod appsmith;
 pub mod common;
 pub mod logic_apps;
 pub mod make;
@@ -12,6 +13,7 @@ pub mod power_automate;
 pub mod pp_solution;
 pub mod retool;
 pub mod salesforce;
+pub mod tooljet;
 pub mod tooljet;
 pub mod uipath;
 pub mod wdl;
@@ -44,6 +46,8 @@ pub static PARSERS: &[&Parser] = &[
     &power_apps::PARSER,
     &pp_solution::PARSER,
     &make::PARSER,
+    &appsmith::PARSER,
+    &tooljet::PARSER,
     &appsmith::PARSER,
     &tooljet::PARSER,
     &uipath::PARSER,
