@@ -24,6 +24,8 @@ const PLATFORMS: &[&str] = &[
     "logic-apps",
     "nodered",
     "make",
+    "appsmith",
+    "tooljet",
 ];
 
 fn corpus_root() -> Option<PathBuf> {
