@@ -2,7 +2,7 @@
 //! into the normalized [`crate::model`]. Parsers never judge; rules do.
 
 pub mod appsmith;
-pub mod appsmith;
+pub mod budibase;
 pub mod common;
 pub mod logic_apps;
 pub mod make;
@@ -14,9 +14,10 @@ pub mod pp_solution;
 pub mod retool;
 pub mod salesforce;
 pub mod tooljet;
-pub mod tooljet;
 pub mod uipath;
 pub mod wdl;
+pub mod windmill;
+pub mod zapier;
 
 use crate::error::{ScanError, SUPPORTED_FORMATS};
 use crate::ingest::{Bundle, Entry};
@@ -48,10 +49,11 @@ pub static PARSERS: &[&Parser] = &[
     &make::PARSER,
     &appsmith::PARSER,
     &tooljet::PARSER,
-    &appsmith::PARSER,
-    &tooljet::PARSER,
     &uipath::PARSER,
     &retool::PARSER,
+    &zapier::PARSER,
+    &budibase::PARSER,
+    &windmill::PARSER,
 ];
 
 /// Parse a bundle into apps, or say why nothing in it could be read.
