@@ -38,9 +38,9 @@ pub fn who_has_access(audience: Audience) -> &'static str {
 
 /// Approved / blocked / review / unknown, from the policy and the catalog.
 pub fn connector_status(id: &str, known: bool, policy: &Policy) -> &'static str {
-    if policy.blocked_connectors.iter().any(|c| c == id) {
+    if policy.is_blocked(id) {
         "blocked"
-    } else if policy.approved_connectors.iter().any(|c| c == id) {
+    } else if policy.is_approved(id) {
         "approved"
     } else if known {
         "review"

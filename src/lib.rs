@@ -21,6 +21,7 @@
 )]
 
 pub mod baseline;
+pub mod custom_rules;
 pub mod detect;
 pub mod diff;
 pub mod error;
@@ -101,6 +102,13 @@ pub fn scan_with_progress(
     progress(Stage::Checking);
     let ctx = rules::Context { policy };
     let mut findings = rules::run(&model.apps, &ctx);
+    // The policy's own checks and custom rules, then its sensitive-category weighting.
+    findings.extend(custom_rules::run(&model.apps, policy, &mut notes));
+    custom_rules::adjust_for_categories(&model.apps, policy, &mut findings);
+    notes.extend(policy.warnings.iter().map(|w| report::Note {
+        file: String::new(),
+        message: w.clone(),
+    }));
     report::sort_findings(&mut findings);
 
     progress(Stage::Reporting);
