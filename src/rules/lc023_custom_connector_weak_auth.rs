@@ -102,7 +102,7 @@ fn weakest(auth: &str) -> Option<Weak> {
 }
 
 /// A custom connector, as opposed to a connection reference.
-fn is_custom_connector(c: &Connection) -> bool {
+pub(super) fn is_custom_connector(c: &Connection) -> bool {
     c.auth
         .as_deref()
         .is_some_and(|a| !a.eq_ignore_ascii_case("custom connector"))

@@ -31,6 +31,8 @@ mod lc020_organisation_wide_security_role;
 mod lc021_sensitive_column_without_column_security;
 mod lc022_secret_in_environment_variable;
 mod lc023_custom_connector_weak_auth;
+mod lc024_custom_connector_host_not_allowed;
+mod lc030_app_open_to_anyone;
 
 use crate::model::{App, Location, Platform};
 use crate::policy::Policy;
@@ -103,6 +105,8 @@ pub static RULES: &[&Rule] = &[
     &lc021_sensitive_column_without_column_security::RULE,
     &lc022_secret_in_environment_variable::RULE,
     &lc023_custom_connector_weak_auth::RULE,
+    &lc024_custom_connector_host_not_allowed::RULE,
+    &lc030_app_open_to_anyone::RULE,
 ];
 
 /// A rule by id (`LC001`) or name (`public-trigger-without-auth`), case-insensitive.
