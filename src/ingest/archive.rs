@@ -5,7 +5,7 @@ use std::io::{Cursor, Read};
 use zip::result::ZipError;
 use zip::CompressionMethod;
 
-use super::{decode_document, mb, Bundle, Entry, Skipped, EMPTY_ZIP_MAGIC, ZIP_MAGIC};
+use super::{decode_named, mb, Bundle, Entry, Skipped, EMPTY_ZIP_MAGIC, ZIP_MAGIC};
 use crate::error::ScanError;
 use crate::policy::Limits;
 
@@ -130,7 +130,7 @@ pub fn read_zip(
             continue;
         }
 
-        match decode_document(&data, limits) {
+        match decode_named(&data, &name, limits) {
             Ok(content) => bundle.entries.push(Entry {
                 display_path,
                 path,
