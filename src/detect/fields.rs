@@ -77,7 +77,7 @@ pub fn classify_value(text: &str) -> Option<FieldClass> {
     if is_card_number(t) {
         return class("financial", "card number");
     }
-    if is_us_ssn(t) {
+    if is_us_ssn(t) || is_uk_nino(t) {
         return class("pii", "national identity number");
     }
     if is_phone(t) {
@@ -94,6 +94,172 @@ pub fn regulations(class: &FieldClass) -> Vec<String> {
         .find(|e| e.label == class.label && e.category == class.category)
         .map(|e| e.regulations.clone())
         .unwrap_or_default()
+}
+
+/// What a regulation asks, in plain words ("GDPR (the EU and UK data-protection law): …").
+pub fn regulation_note(regulation: &str) -> Option<&'static str> {
+    dictionary()
+        .regulation_notes
+        .get(regulation)
+        .map(String::as_str)
+}
+
+/// How sure the detector is that a field holds sensitive data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Sensitivity {
+    /// Worth a look: weak evidence (a value shaped like a phone number, or a
+    /// sensitive-sounding name whose sample values say otherwise).
+    Check,
+    /// The name says so, or a value passes a checksum (card, IBAN).
+    LikelySensitive,
+    /// Name and values agree, or the organisation's policy lists the field.
+    Sensitive,
+}
+
+impl Sensitivity {
+    /// "Sensitive", "Likely sensitive", "Check".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sensitivity::Sensitive => "Sensitive",
+            Sensitivity::LikelySensitive => "Likely sensitive",
+            Sensitivity::Check => "Check",
+        }
+    }
+}
+
+/// Name and value evidence about one field, combined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub level: Sensitivity,
+    pub class: FieldClass,
+    /// Regulations that usually apply ("GDPR", "HIPAA", "PCI DSS").
+    pub regulations: Vec<String>,
+    /// One plain sentence: what was found and why it is judged so.
+    pub reason: String,
+}
+
+impl Assessment {
+    /// The regulations in plain words, one sentence each.
+    pub fn regulation_notes(&self) -> Vec<&'static str> {
+        self.regulations
+            .iter()
+            .filter_map(|r| regulation_note(r))
+            .collect()
+    }
+}
+
+/// Combine what a field is called with sample values seen for it:
+/// - **Sensitive**: the name and at least one value point at the same kind of
+///   data (`customerEmail` holding `jane@…`), or the policy lists the field;
+/// - **Likely sensitive**: only the name says so, or only values do but with
+///   a strong check (Luhn-valid card number, IBAN, e-mail address);
+/// - **Check**: only weakly shaped values (phone-like, SSN/NINO-like), or a
+///   sensitive-sounding name whose sample values are clearly something else.
+pub fn assess(name: &str, values: &[&str], policy: &Policy) -> Option<Assessment> {
+    let from_policy = policy.sensitive_fields.contains_key(name)
+        || policy
+            .sensitive_fields
+            .keys()
+            .any(|k| !squash(k).is_empty() && squash(k) == squash(name));
+    let by_name = classify_name(name, policy);
+    let mut by_value: Option<FieldClass> = None;
+    let mut value_hits = 0usize;
+    let mut non_empty = 0usize;
+    for v in values {
+        if v.trim().is_empty() {
+            continue;
+        }
+        non_empty += 1;
+        if let Some(c) = classify_value(v) {
+            value_hits += 1;
+            if by_value.is_none() {
+                by_value = Some(c);
+            }
+        }
+    }
+    let strong = |c: &FieldClass| {
+        matches!(
+            c.label.as_str(),
+            "card number" | "bank account number" | "e-mail address"
+        )
+    };
+    let (level, class, reason) = match (by_name, by_value) {
+        (Some(n), _) if from_policy => {
+            let reason = format!(
+                "Your organisation's policy lists '{name}' as {} data.",
+                n.category
+            );
+            (Sensitivity::Sensitive, n, reason)
+        }
+        (Some(n), Some(v)) if n.category == v.category => {
+            let reason = format!(
+                "The field '{name}' is named like {} and its sample values look like {} ({value_hits} of {non_empty}).",
+                article(&n.label),
+                plural(&v.label)
+            );
+            (Sensitivity::Sensitive, n, reason)
+        }
+        (Some(n), _) if non_empty >= 3 && value_hits == 0 && weakly_contradicted(&n, values) => {
+            let reason = format!(
+                "The field '{name}' is named like {}, but its sample values do not look like it; check what it holds.",
+                article(&n.label)
+            );
+            (Sensitivity::Check, n, reason)
+        }
+        (Some(n), _) => {
+            let reason = format!("The field '{name}' is named like {}.", article(&n.label));
+            (Sensitivity::LikelySensitive, n, reason)
+        }
+        (None, Some(v)) => {
+            let level = if strong(&v) {
+                Sensitivity::LikelySensitive
+            } else {
+                Sensitivity::Check
+            };
+            let reason = format!(
+                "The name '{name}' says nothing, but {value_hits} of {non_empty} sample values look like {}.",
+                plural(&v.label)
+            );
+            (level, v, reason)
+        }
+        (None, None) => return None,
+    };
+    let regulations = match regulations(&class) {
+        r if r.is_empty() && class.category != "credential" => vec!["GDPR".to_string()],
+        r => r,
+    };
+    Some(Assessment {
+        level,
+        class,
+        regulations,
+        reason,
+    })
+}
+
+/// Values that show a field holds flags or codes, not the named data
+/// (`phone` = `yes` / `no`): only for labels whose values have a checkable shape.
+fn weakly_contradicted(class: &FieldClass, values: &[&str]) -> bool {
+    let checkable = matches!(
+        class.label.as_str(),
+        "e-mail address" | "phone number" | "card number" | "bank account number"
+    );
+    checkable
+        && values.iter().filter(|v| !v.trim().is_empty()).all(|v| {
+            v.len() <= 5 || v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false")
+        })
+}
+
+fn article(label: &str) -> String {
+    let an = label.chars().next().is_some_and(|c| "aeioAEIO".contains(c));
+    format!("{} {label}", if an { "an" } else { "a" })
+}
+
+fn plural(label: &str) -> String {
+    if label.ends_with("data") || label.ends_with('s') {
+        label.to_string()
+    } else {
+        format!("{label}s")
+    }
 }
 
 /// Every dictionary entry, in file order.
@@ -119,6 +285,9 @@ struct FieldsFile {
     #[cfg_attr(not(test), allow(dead_code))]
     not_sensitive: Vec<String>,
     field: Vec<Entry>,
+    /// Regulation → what it asks, in plain words.
+    #[serde(default)]
+    regulation_notes: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,6 +313,7 @@ struct Entry {
 
 struct Dictionary {
     entries: Vec<Entry>,
+    regulation_notes: std::collections::BTreeMap<String, String>,
     #[cfg_attr(not(test), allow(dead_code))]
     not_sensitive: Vec<String>,
     #[cfg_attr(not(test), allow(dead_code))]
@@ -160,12 +330,14 @@ fn dictionary() -> &'static Dictionary {
             }
             Dictionary {
                 entries: file.field,
+                regulation_notes: file.regulation_notes,
                 not_sensitive: file.not_sensitive,
                 error: None,
             }
         }
         Err(e) => Dictionary {
             entries: Vec::new(),
+            regulation_notes: std::collections::BTreeMap::new(),
             not_sensitive: Vec::new(),
             error: Some(e.to_string()),
         },
@@ -329,6 +501,35 @@ pub fn is_us_ssn(t: &str) -> bool {
         && *serial != "0000"
 }
 
+/// UK National Insurance number `AB 12 34 56 C`: two prefix letters (not D,
+/// F, I, Q, U or V; the second not O; not BG, GB, KN, NK, NT, TN or ZZ), six
+/// digits, suffix A–D.
+pub fn is_uk_nino(t: &str) -> bool {
+    let compact: Vec<u8> = t
+        .bytes()
+        .filter(|b| *b != b' ')
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
+    let [a, b, d @ .., s] = compact.as_slice() else {
+        return false;
+    };
+    if d.len() != 6 || !d.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let bad_first = b"DFIQUV";
+    let bad_second = b"DFIQUVO";
+    let prefix = [*a, *b];
+    a.is_ascii_uppercase()
+        && b.is_ascii_uppercase()
+        && !bad_first.contains(a)
+        && !bad_second.contains(b)
+        && !matches!(
+            &prefix,
+            b"BG" | b"GB" | b"KN" | b"NK" | b"NT" | b"TN" | b"ZZ"
+        )
+        && matches!(s, b'A'..=b'D')
+}
+
 /// E.164-ish: optional `+`, 9–15 digits, only phone punctuation; without a `+`
 /// it needs separators (a bare run of digits is more likely an id).
 pub fn is_phone(t: &str) -> bool {
@@ -467,6 +668,75 @@ mod tests {
         assert_eq!(v("+44 20 7946 0958").as_deref(), Some("phone number"));
         assert_eq!(v("(555) 010-4477").as_deref(), Some("phone number"));
         assert_eq!(v("+15550104477").as_deref(), Some("phone number"));
+    }
+
+    #[test]
+    fn uk_nino_structure() {
+        assert!(is_uk_nino("AB 12 34 56 C"));
+        assert!(is_uk_nino("JG103759A"));
+        assert!(!is_uk_nino("QQ 12 34 56 C")); // the documentation example
+        assert!(!is_uk_nino("GB123456A"));
+        assert!(!is_uk_nino("AO123456A"));
+        assert!(!is_uk_nino("AB123456E"));
+        assert!(!is_uk_nino("AB12345C"));
+        assert_eq!(
+            classify_value("JG 10 37 59 A").map(|c| c.label).as_deref(),
+            Some("national identity number")
+        );
+    }
+
+    #[test]
+    fn name_and_values_combine_into_a_level() {
+        let p = Policy::empty();
+        let a = assess("customerEmail", &["jane@fake.test", "joe@fake.test"], &p).unwrap();
+        assert_eq!(a.level, Sensitivity::Sensitive);
+        assert_eq!(a.class.label, "e-mail address");
+        assert_eq!(a.regulations, ["GDPR"]);
+        assert!(a.reason.contains("2 of 2"), "{}", a.reason);
+        assert!(a.regulation_notes()[0].starts_with("GDPR (the EU and UK"));
+
+        let a = assess("cardNumber", &[], &p).unwrap();
+        assert_eq!(a.level, Sensitivity::LikelySensitive);
+        assert!(a.regulations.contains(&"PCI DSS".to_string()));
+        assert!(a
+            .regulation_notes()
+            .iter()
+            .any(|n| n.starts_with("PCI DSS (the card companies")));
+
+        // Value only: a checksum-valid card number is likely sensitive…
+        let a = assess("field_7", &["4111 1111 1111 1111"], &p).unwrap();
+        assert_eq!(a.level, Sensitivity::LikelySensitive);
+        assert_eq!(a.class.label, "card number");
+        // …a phone-shaped value only worth a check.
+        let a = assess("col3", &["+44 20 7946 0958"], &p).unwrap();
+        assert_eq!(a.level, Sensitivity::Check);
+        // A phone field that holds yes/no flags.
+        let a = assess("phone", &["yes", "no", "yes"], &p).unwrap();
+        assert_eq!(a.level, Sensitivity::Check);
+        // Health data: HIPAA in plain words.
+        let a = assess("diagnosis", &[], &p).unwrap();
+        assert!(a.regulations.contains(&"HIPAA".to_string()));
+        assert!(a.regulation_notes().iter().any(|n| n.starts_with("HIPAA")));
+        // Nothing either way.
+        assert!(assess("statement", &["hello", "world"], &p).is_none());
+        assert!(assess("filename", &["report.pdf"], &p).is_none());
+        // The policy makes it sensitive.
+        let mut policy = Policy::empty();
+        policy
+            .sensitive_fields
+            .insert("Loyalty_Number".into(), "pii".into());
+        let a = assess("loyaltyNumber", &[], &policy).unwrap();
+        assert_eq!(a.level, Sensitivity::Sensitive);
+        assert_eq!(Sensitivity::LikelySensitive.as_str(), "Likely sensitive");
+    }
+
+    #[test]
+    fn every_regulation_has_a_plain_note() {
+        for e in &dictionary().entries {
+            for r in &e.regulations {
+                assert!(regulation_note(r).is_some_and(|n| n.len() > 60), "{r}");
+            }
+        }
     }
 
     #[test]
