@@ -232,12 +232,12 @@ fn salesforce_flow(n: usize) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Flow xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n",
     );
     for i in 0..n {
-        let _ = write!(
+        let _ = writeln!(
             xml,
             "<assignments><name>Assign_{i}</name><label>Assign {i}</label><locationX>0</locationX>\
              <locationY>{i}</locationY><assignmentItems><assignToReference>var{i}</assignToReference>\
              <operator>Assign</operator><value><stringValue>value {i}</stringValue></value></assignmentItems>\
-             <connector><targetReference>Assign_{}</targetReference></connector></assignments>\n",
+             <connector><targetReference>Assign_{}</targetReference></connector></assignments>",
             i + 1
         );
     }
