@@ -42,7 +42,7 @@ use super::Parser;
 use crate::ingest::{Bundle, Entry};
 use crate::model::{
     App, AppKind, Audience, Connection, ConnectionIdentity, Location, Platform, RunContext,
-    RunMode, TriggerKind, Value, ValueContext, ValueKind,
+    RunHistoryAccess, RunMode, TriggerKind, Value, ValueContext, ValueKind,
 };
 use crate::report::Note;
 
@@ -751,6 +751,10 @@ fn parse_workflow_resource(file: &str, resource: &Json, loc: &Location, template
     if let Some(ac) = props.and_then(|p| p.get("accessControl")) {
         apply_access_control(&mut app, ac, &ploc.child("accessControl"));
     }
+    app.run_history = Some(run_history_access(
+        props.and_then(|p| p.get("accessControl")),
+        &ploc,
+    ));
     app.run_context = run_context(resource.get("identity"), &app, loc);
     app
 }
@@ -916,6 +920,54 @@ fn apply_access_control(app: &mut App, ac: &Json, loc: &Location) {
     }
 }
 
+/// `accessControl.contents`: who may read run history inputs and outputs
+/// (`props_loc` is the workflow's `properties`).
+fn run_history_access(ac: Option<&Json>, props_loc: &Location) -> RunHistoryAccess {
+    let ac_loc = props_loc.child("accessControl");
+    let Some(contents) = ac.and_then(|a| a.get("contents")) else {
+        return RunHistoryAccess {
+            restricted: false,
+            raw: if ac.is_some() {
+                "accessControl.contents not set".into()
+            } else {
+                "accessControl not set".into()
+            },
+            location: if ac.is_some() {
+                ac_loc
+            } else {
+                props_loc.clone()
+            },
+        };
+    };
+    let loc = ac_loc.child("contents");
+    let (restricted, raw) = match contents.get("allowedCallerIpAddresses") {
+        // An empty list lets no address read the contents.
+        Some(Json::Array(list)) if list.is_empty() => {
+            (true, "allowedCallerIpAddresses: []".to_string())
+        }
+        Some(Json::Array(list)) => {
+            let open = list.iter().any(allows_everyone);
+            (
+                !open,
+                format!("allowedCallerIpAddresses: {} range(s)", list.len()),
+            )
+        }
+        // A template parameter fills the list in at deployment.
+        Some(Json::String(s)) if is_arm_expression(s) => {
+            (true, format!("allowedCallerIpAddresses: {s}"))
+        }
+        _ => (
+            false,
+            "contents without allowedCallerIpAddresses".to_string(),
+        ),
+    };
+    RunHistoryAccess {
+        restricted,
+        raw,
+        location: loc,
+    }
+}
+
 fn allows_everyone(range: &Json) -> bool {
     let r = str_at(range, "addressRange")
         .or_else(|| range.as_str())
@@ -1010,6 +1062,10 @@ fn parse_resource(entry: &Entry, json: &Json, pointer: &str) -> App {
                 &base.child("properties").child("accessControl"),
             );
         }
+        app.run_history = Some(run_history_access(
+            props.and_then(|p| p.get("accessControl")),
+            &base.child("properties"),
+        ));
     }
     app.run_context = run_context(json.get("identity"), &app, &base);
     app

@@ -32,7 +32,7 @@ mod lc021_sensitive_column_without_column_security;
 mod lc022_secret_in_environment_variable;
 mod lc023_custom_connector_weak_auth;
 mod lc024_custom_connector_host_not_allowed;
-mod lc030_app_open_to_anyone;
+mod lc025_run_history_not_secured;
 mod lc030_app_open_to_anyone;
 
 use crate::model::{App, Location, Platform};
@@ -107,7 +107,7 @@ pub static RULES: &[&Rule] = &[
     &lc022_secret_in_environment_variable::RULE,
     &lc023_custom_connector_weak_auth::RULE,
     &lc024_custom_connector_host_not_allowed::RULE,
-    &lc030_app_open_to_anyone::RULE,
+    &lc025_run_history_not_secured::RULE,
     &lc030_app_open_to_anyone::RULE,
 ];
 
