@@ -1379,7 +1379,12 @@ pub(crate) fn sql_fields(sql: &str) -> Vec<(String, FieldUse)> {
     // UPDATE t SET a = …, b = … / WHERE a = …
     for (kw, usage) in [(" set ", FieldUse::Write), (" where ", FieldUse::Filter)] {
         if let Some(s) = lower.find(kw) {
-            let rest = sql.get(s + kw.len()..).unwrap_or("");
+            let rest = sql
+                .get(s + kw.len()..)
+                .unwrap_or("")
+                .replace(" AND ", " and ")
+                .replace(" OR ", " and ")
+                .replace(" or ", " and ");
             for part in rest.split([',', '\n']).flat_map(|p| p.split(" and ")) {
                 if let Some((lhs, _)) = part.split_once('=') {
                     let lhs = lhs.trim_end_matches(['!', '<', '>']).trim();

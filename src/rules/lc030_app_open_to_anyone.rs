@@ -117,10 +117,11 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         });
     let queries = app.steps.iter().filter(|s| !s.disabled).count();
     let what = app_word(app.platform);
+    let word = app.platform.step_word();
     let runs = match queries {
         0 => String::new(),
-        1 => format!(" and run its {}", app.platform.step_word()),
-        n => format!(" and run its {n} {}s", app.platform.step_word()),
+        1 => format!(" and run its {word}"),
+        n => format!(" and run its {n} {}", plural(word)),
     };
     let mut reasons: Vec<String> = Vec::new();
     if !sensitive.is_empty() {
@@ -141,8 +142,8 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
     }
     if !connections.is_empty() {
         reasons.push(format!(
-            "its {}s use the saved connection{} {}",
-            app.platform.step_word(),
+            "its {} use the saved connection{} {}",
+            plural(word),
             if connections.len() == 1 { "" } else { "s" },
             connections
                 .iter()
@@ -182,6 +183,13 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         }),
         key: setting.raw.clone(),
     }]
+}
+
+fn plural(word: &str) -> String {
+    match word.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{word}s"),
+    }
 }
 
 fn app_word(platform: Platform) -> &'static str {
@@ -277,7 +285,9 @@ mod tests {
         b.steps[0].connection = Some("ds1".into());
         let hits = run(&b);
         assert_eq!(hits[0].severity, Some(Severity::High));
-        assert!(hits[0].why.contains("'Orders DB'"));
+        assert!(hits[0]
+            .why
+            .contains("its queries use the saved connection 'Orders DB'"));
         assert!(hits[0].fix.contains("Workspace settings > Groups"));
     }
 
