@@ -139,7 +139,7 @@ struct AllowlistDef {
     #[serde(default)]
     documentation_keys: Vec<String>,
     #[serde(default)]
-    readable_short_words: Vec<String>,
+    known_words: Vec<String>,
     #[serde(default)]
     #[cfg_attr(not(test), allow(dead_code))]
     examples: Vec<String>,
@@ -155,8 +155,8 @@ struct Allowlist {
     placeholder_ac: Option<AhoCorasick>,
     placeholder_whole: Vec<String>,
     documentation_keys: Vec<String>,
-    /// Lowercase words of one or two letters that still read as words (`is`, `my`).
-    readable_short_words: Vec<String>,
+    /// Lowercase words the vowel heuristic misses (`is`, `my`, `http`, `json`).
+    known_words: Vec<String>,
     #[cfg(test)]
     def: AllowlistDef,
 }
@@ -183,8 +183,8 @@ impl Allowlist {
             placeholder_ac: build(&def.placeholder_contains, errors),
             placeholder_whole: def.placeholder_whole.clone(),
             documentation_keys: def.documentation_keys.clone(),
-            readable_short_words: def
-                .readable_short_words
+            known_words: def
+                .known_words
                 .iter()
                 .map(|w| w.to_ascii_lowercase())
                 .collect(),
@@ -703,6 +703,7 @@ const NOT_THE_SECRET: &[&str] = &[
 const KEY_HINTS: &[&str] = &[
     "pass",
     "pwd",
+    "pw",
     "secret",
     "token",
     "key",
@@ -739,6 +740,7 @@ fn key_kind(key: &str) -> Option<KeyKind> {
     if has("password")
         || has("passwd")
         || has("pwd")
+        || has("pw")
         || has("passphrase")
         || has("passcode")
         || joined == "pass"
@@ -790,6 +792,20 @@ fn key_kind(key: &str) -> Option<KeyKind> {
     secretish.then_some(KeyKind::Secret)
 }
 
+/// Keys that name the key itself (`HEROKU_API_KEY`, `X-Postmark-Server-Token`):
+/// a GUID there is the key (Heroku, Postmark and Snyk keys are GUIDs), while
+/// a GUID under a bare `token` or `secret` is more often an id.
+fn key_names_an_api_key(key: &str) -> bool {
+    let words = tokenize_key(key);
+    let joined: String = words.concat();
+    (words.iter().any(|w| w == "api") && words.iter().any(|w| w == "key"))
+        || joined.ends_with("apikey")
+        || joined.ends_with("servertoken")
+        || joined.ends_with("accesstoken")
+        || joined.ends_with("authtoken")
+        || joined.ends_with("apitoken")
+}
+
 fn key_evidence(
     key: &str,
     text: &str,
@@ -811,7 +827,7 @@ fn key_evidence(
     let accepted = if password_like {
         looks_like_password(literal)
     } else {
-        looks_random(literal)
+        looks_random(literal) || (is_guid(literal) && key_names_an_api_key(key))
     };
     if !accepted {
         return None;
@@ -879,6 +895,7 @@ pub fn looks_random(s: &str) -> bool {
     if lower.starts_with("data:")
         || lower.contains("://")
         || is_guid(s)
+        || is_salesforce_id(s)
         || s.bytes().all(|b| b.is_ascii_digit())
     {
         return false;
@@ -906,7 +923,7 @@ pub fn looks_random(s: &str) -> bool {
 /// True for text made of readable words (`SuperLongConfigurationName`,
 /// `my_app_config`), which is a name, not a key.
 pub fn is_word_like(s: &str) -> bool {
-    let short_words = &engine().allowlist.readable_short_words;
+    let short_words = &engine().allowlist.known_words;
     let mut wordy = 0usize;
     let mut total = 0usize;
     let mut long_word = false;
@@ -915,11 +932,10 @@ pub fn is_word_like(s: &str) -> bool {
         if is_readable_word(&word) {
             wordy += word.len();
             long_word = true;
-        } else if word.len() <= 2
-            && word.bytes().all(|b| b.is_ascii_alphabetic())
+        } else if word.bytes().all(|b| b.is_ascii_alphabetic())
             && short_words.iter().any(|w| w.eq_ignore_ascii_case(&word))
         {
-            // `Is`, `My` in `ThisIsMyDisplayName`.
+            // `Is`, `My` in `ThisIsMyDisplayName`; `http`, `json` in `httpHeaderAuth`.
             wordy += word.len();
         }
     }
@@ -987,6 +1003,14 @@ fn is_readable_word(word: &str) -> bool {
         }
     }
     true
+}
+
+/// Salesforce record ids: 15 or 18 letters and digits, with the run of
+/// zeros that pads the counter (`0015g00000XyZabAAB`).
+fn is_salesforce_id(s: &str) -> bool {
+    (s.len() == 15 || s.len() == 18)
+        && s.bytes().all(|b| b.is_ascii_alphanumeric())
+        && s.contains("0000")
 }
 
 fn is_guid(s: &str) -> bool {
@@ -1557,6 +1581,24 @@ mod tests {
         assert!(is_word_like("ThisIsMyDisplayName"));
         assert!(!is_word_like("Fk8sQ2vLr9TzW1xYp4mNc7"));
         assert!(!is_word_like("IsMyOk"));
+        assert!(lit("credentials", "httpHeaderAuth").is_empty());
+        assert!(lit("token", "a0B5g00000K9vHiEAJ").is_empty());
+        // A GUID under a key that names an API key is the key (Heroku, Postmark).
+        assert_eq!(
+            ids(&lit(
+                "HEROKU_API_KEY",
+                "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+            )),
+            [GENERIC_SECRET_ID]
+        );
+        assert_eq!(
+            ids(&lit(
+                "X-Postmark-Server-Token",
+                "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+            )),
+            [GENERIC_SECRET_ID]
+        );
+        assert_eq!(ids(&lit("pw", "Zq81kLmw0pQs")), [GENERIC_PASSWORD_ID]);
         assert!(!looks_random("SuperLongConfigurationName"));
         assert!(looks_random("Fk8sQ2vLr9TzW1xYp4mNc7"));
     }

@@ -1,0 +1,256 @@
+//! Measured precision and recall of the secret detector on a labelled set.
+//!
+//! `tests/fixtures/detection/secrets-labelled.jsonl` holds realistic values
+//! from low-code exports, each labelled `secret` (with its provider),
+//! `not-secret` (hard negatives: GUIDs, hashes, base64 images, expressions,
+//! placeholders, long config names, connector ids…) or `info` (expiring
+//! platform links, expired JWTs, test keys: must be reported at low
+//! confidence only). Every value is fake.
+//!
+//! Print the table: `cargo test --release --test detection -- --nocapture`.
+//! Figures are recorded in docs/detection.md.
+
+use std::collections::BTreeMap;
+
+use lcscan::detect::secrets::{all_patterns, scan_value, Confidence};
+use lcscan::model::{Value, ValueContext, ValueKind};
+
+const SET: &str = include_str!("fixtures/detection/secrets-labelled.jsonl");
+
+struct Item {
+    id: u64,
+    label: String,
+    category: String,
+    provider: String,
+    kind: String,
+    value: Value,
+}
+
+fn context(name: &str) -> ValueContext {
+    match name {
+        "password-field" => ValueContext::PasswordField,
+        "header" => ValueContext::Header,
+        "query" => ValueContext::Query,
+        "body" => ValueContext::Body,
+        "url" => ValueContext::Url,
+        "connection-string" => ValueContext::ConnectionString,
+        "code" => ValueContext::Code,
+        "variable" => ValueContext::Variable,
+        "sample-data" => ValueContext::SampleData,
+        "credential" => ValueContext::Credential,
+        _ => ValueContext::Parameter,
+    }
+}
+
+fn items() -> Vec<Item> {
+    SET.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).expect("valid JSON line");
+            let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+            let kind = match s("value_kind").as_str() {
+                "expression" => ValueKind::Expression,
+                "template" => ValueKind::Template,
+                _ => ValueKind::Literal,
+            };
+            Item {
+                id: v.get("id").and_then(|x| x.as_u64()).unwrap_or(0),
+                label: s("label"),
+                category: s("category"),
+                provider: s("provider"),
+                kind: s("kind"),
+                value: Value {
+                    key: s("key"),
+                    value: s("value"),
+                    context: context(&s("context")),
+                    kind,
+                    ..Default::default()
+                },
+            }
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Tally {
+    tp: usize,
+    fn_: usize,
+    fp: usize,
+    tn: usize,
+}
+
+impl Tally {
+    fn precision(&self) -> f64 {
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
+    }
+    fn recall(&self) -> f64 {
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
+    }
+}
+
+struct Outcome {
+    overall: Tally,
+    per_category: BTreeMap<String, Tally>,
+    fp_by_kind: BTreeMap<String, usize>,
+    provider_right: usize,
+    provider_checked: usize,
+    info_ok: usize,
+    info_total: usize,
+    problems: Vec<String>,
+}
+
+fn evaluate() -> Outcome {
+    let providers: BTreeMap<String, String> = all_patterns()
+        .into_iter()
+        .map(|p| (p.id, p.provider))
+        .collect();
+    let mut out = Outcome {
+        overall: Tally::default(),
+        per_category: BTreeMap::new(),
+        fp_by_kind: BTreeMap::new(),
+        provider_right: 0,
+        provider_checked: 0,
+        info_ok: 0,
+        info_total: 0,
+        problems: Vec::new(),
+    };
+    for item in items() {
+        let hits = scan_value(&item.value);
+        // A finding at low confidence is informational (low severity), not an alarm.
+        let alarms: Vec<_> = hits
+            .iter()
+            .filter(|h| h.confidence > Confidence::Low)
+            .collect();
+        let tally = out.per_category.entry(item.category.clone()).or_default();
+        match item.label.as_str() {
+            "secret" => {
+                if alarms.is_empty() {
+                    tally.fn_ += 1;
+                    out.overall.fn_ += 1;
+                    out.problems.push(format!(
+                        "missed #{} {} [{}]: {}",
+                        item.id, item.provider, item.value.key, item.value.value
+                    ));
+                } else {
+                    tally.tp += 1;
+                    out.overall.tp += 1;
+                    if item.provider != "generic" {
+                        out.provider_checked += 1;
+                        if alarms
+                            .iter()
+                            .any(|h| providers.get(&h.pattern_id) == Some(&item.provider))
+                        {
+                            out.provider_right += 1;
+                        } else {
+                            out.problems.push(format!(
+                                "#{} {} reported as {:?}",
+                                item.id,
+                                item.provider,
+                                alarms.iter().map(|h| &h.pattern_id).collect::<Vec<_>>()
+                            ));
+                        }
+                    }
+                }
+            }
+            "not-secret" => {
+                if hits.is_empty() {
+                    tally.tn += 1;
+                    out.overall.tn += 1;
+                } else {
+                    tally.fp += 1;
+                    out.overall.fp += 1;
+                    *out.fp_by_kind.entry(item.kind.clone()).or_default() += 1;
+                    out.problems.push(format!(
+                        "false alarm #{} {} [{}]: {} -> {:?}",
+                        item.id,
+                        item.kind,
+                        item.value.key,
+                        item.value.value,
+                        hits.iter().map(|h| &h.pattern_id).collect::<Vec<_>>()
+                    ));
+                }
+            }
+            "info" => {
+                out.info_total += 1;
+                if !hits.is_empty() && alarms.is_empty() {
+                    out.info_ok += 1;
+                } else {
+                    out.problems.push(format!(
+                        "info #{} {} not low: {:?}",
+                        item.id,
+                        item.kind,
+                        hits.iter()
+                            .map(|h| (&h.pattern_id, h.confidence))
+                            .collect::<Vec<_>>()
+                    ));
+                }
+            }
+            other => panic!("#{}: unknown label {other}", item.id),
+        }
+    }
+    out
+}
+
+#[test]
+fn secret_detection_precision_and_recall() {
+    let out = evaluate();
+    println!("\nSecret detection on tests/fixtures/detection/secrets-labelled.jsonl\n");
+    println!(
+        "| category | secrets | found | missed | look-alikes | false alarms | precision | recall |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for (cat, t) in &out.per_category {
+        println!(
+            "| {cat} | {} | {} | {} | {} | {} | {:.2} | {:.2} |",
+            t.tp + t.fn_,
+            t.tp,
+            t.fn_,
+            t.fp + t.tn,
+            t.fp,
+            t.precision(),
+            t.recall()
+        );
+    }
+    let o = &out.overall;
+    println!(
+        "| **all** | {} | {} | {} | {} | {} | **{:.3}** | **{:.3}** |",
+        o.tp + o.fn_,
+        o.tp,
+        o.fn_,
+        o.fp + o.tn,
+        o.fp,
+        o.precision(),
+        o.recall()
+    );
+    println!(
+        "\nprovider named correctly: {}/{}; low-confidence items reported low: {}/{}",
+        out.provider_right, out.provider_checked, out.info_ok, out.info_total
+    );
+    println!("false alarms by kind: {:?}", out.fp_by_kind);
+    for p in &out.problems {
+        println!("  {p}");
+    }
+    assert!(o.tp + o.fn_ >= 150, "labelled set too small");
+    assert!(o.fp + o.tn >= 100, "too few look-alikes");
+    assert!(
+        o.precision() >= 0.95,
+        "precision {:.3} below 0.95",
+        o.precision()
+    );
+    assert!(o.recall() >= 0.90, "recall {:.3} below 0.90", o.recall());
+    assert_eq!(out.info_ok, out.info_total, "low-confidence items");
+    assert!(
+        out.provider_right * 100 >= out.provider_checked * 90,
+        "provider named correctly for only {}/{}",
+        out.provider_right,
+        out.provider_checked
+    );
+}
