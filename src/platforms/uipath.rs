@@ -1084,7 +1084,7 @@ impl Reader<'_> {
                         || lower.contains("shell(")
                         || lower.contains("powershell"),
                     source,
-                    location: self.loc(&format!("{path}/@Code")),
+                    location: self.loc(&format!("{path}/@Code")).with_step(&step.name),
                 });
             }
             StepKind::Command => {
@@ -1107,7 +1107,7 @@ impl Reader<'_> {
                     language: language.into(),
                     source,
                     runs_commands: true,
-                    location: self.loc(&format!("{path}/{at}")),
+                    location: self.loc(&format!("{path}/{at}")).with_step(&step.name),
                 });
             }
             StepKind::HttpRequest => {
@@ -1122,7 +1122,7 @@ impl Reader<'_> {
                     .unwrap_or_else(|| "GET".into())
                     .to_ascii_uppercase();
                 let auth = http_auth(node);
-                let url_loc = self.loc(&format!("{path}/@EndPoint"));
+                let url_loc = self.loc(&format!("{path}/@EndPoint")).with_step(&step.name);
                 if kind == ValueKind::Literal && !url.is_empty() {
                     self.app.endpoints.push(Endpoint {
                         url: url.clone(),
@@ -1154,7 +1154,7 @@ impl Reader<'_> {
                         interpolated: kind != ValueKind::Literal,
                         uses_parameters,
                         text,
-                        location: self.loc(&format!("{path}/@Sql")),
+                        location: self.loc(&format!("{path}/@Sql")).with_step(&step.name),
                     });
                 }
                 if attr("ConnectionString").is_some() {
