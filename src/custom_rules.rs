@@ -594,7 +594,7 @@ pub fn run(apps: &[App], policy: &Policy, notes: &mut Vec<Note>) -> Vec<Finding>
                                 fix: fill_text(&rule.fix, app, target),
                                 location: target.location.clone(),
                                 key: target.key.clone(),
-                                owasp: ("", "", 0),
+                                owasp: (&rule.owasp, &rule.owasp_lcnc, rule.cwe),
                             },
                         ));
                     }

@@ -98,6 +98,19 @@ pub struct CustomRule {
     pub message: String,
     pub why: String,
     pub fix: String,
+    /// Optional OWASP Citizen Development Top 10 id (`CD-SEC-04`), for reports that group by it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub owasp: String,
+    /// Optional OWASP Low-Code/No-Code Top 10 id (`LCNC-SEC-04`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub owasp_lcnc: String,
+    /// Optional CWE number (306).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cwe: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Sensitive-field categories that matter to the organisation: a list

@@ -380,3 +380,49 @@ fn an_output_file_that_cannot_be_written_exits_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("could not write"), "{}", stderr(&o));
 }
+
+#[test]
+fn strict_policy_custom_rules_fail_the_gate_and_bad_rules_are_named() {
+    const STRICT: &str = "rules/policies/strict-regulated.toml";
+    const CLINIC: &str = "tests/fixtures/policies/clinic-intake.json";
+    let o = lcscan(&["scan", CLINIC, "--policy", STRICT, "-f", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["tool"]["policy"], "Strict (regulated industry)");
+    assert_eq!(v["tool"]["policy_version"], "2026.11");
+    let findings = v["findings"].as_array().unwrap();
+    let org = findings
+        .iter()
+        .find(|f| f["rule_id"] == "ORG-REG-002")
+        .expect("custom rule finding");
+    assert_eq!(org["severity"], "critical");
+    assert_eq!(org["location"]["step"], "Mail the triage team");
+    assert_eq!(
+        org["fix"],
+        "Send health data only to approved business services, or remove the health fields before this step."
+    );
+    // A critical gate fails too: the custom rules raise critical findings.
+    let o = lcscan(&["scan", CLINIC, "--policy", STRICT, "--fail-on", "critical"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("CRITICAL  ORG-REG-001  Public flow uses a consumer service")
+            && stdout(&o).contains("OWASP CD-SEC-04 (LCNC-SEC-04) · CWE-306 · org-reg-001"),
+        "{}",
+        stdout(&o)
+    );
+
+    let dir = scratch("custom-rule");
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[custom_rules]]\nid = \"ORG-7\"\ntitle = \"t\"\nseverity = \"high\"\nmessage = \"m\"\nwhen = 'app.steps.exists(s, s.conector == \"x\")'\n",
+    )
+    .unwrap();
+    let o = lcscan(&["scan", CLINIC, "--policy", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("custom rule 'ORG-7'") && err.contains("'conector'"),
+        "{err}"
+    );
+}
