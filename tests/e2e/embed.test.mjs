@@ -143,6 +143,7 @@ test('?policy= takes a path on the same site', async (t) => {
   assert.ok(!rec.requests.includes(origin + '/policy.json'), 'policy.json is not asked for when ?policy= is given');
   await scanSample(page);
   assert.deepEqual(await severityOf(page, 'LC005'), ['critical']);
+  assert.equal(await page.textContent('#summary .report-policy'), 'Judged by the policy Example portal policy (version 2026.11)');
   // The report names the policy (as the CLI's --policy would).
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('button.download[data-format="json"]')]);
   const report = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
@@ -381,4 +382,30 @@ test('compare two versions: the summary, fixed problems and score change, with n
   assert.match(await page.textContent('#diff-error'), /empty/i);
   assert.deepEqual(rec.requests.slice(before), []);
   assert.deepEqual(rec.errors, []);
+});
+
+test('compare two versions by dropping both files: the one changed last is the newer', async (t) => {
+  const { page, rec } = await open(t);
+  const v1 = fs.readFileSync(sample, 'utf8');
+  const v2 = v1.replace('"allowUnauthorizedCerts": true', '"allowUnauthorizedCerts": false');
+  const before = rec.requests.length;
+  const drop = async (files) => {
+    const dt = await page.evaluateHandle((list) => {
+      const d = new DataTransfer();
+      for (const [content, name, lastModified] of list) d.items.add(new File([content], name, { type: 'application/json', lastModified }));
+      return d;
+    }, files);
+    await page.dispatchEvent('#compare', 'dragover', { dataTransfer: dt });
+    await page.dispatchEvent('#compare', 'drop', { dataTransfer: dt });
+  };
+  await drop([[v1, 'one.json', 1_000_000]]);
+  assert.match(await page.textContent('#diff-hint'), /exactly two files/);
+  // Dropped newest first: the order comes from the files' dates.
+  await drop([[v2, 'flow-new.json', 2_000_000], [v1, 'flow-old.json', 1_000_000]]);
+  await page.waitForSelector('#diff-result', { timeout: 30000 });
+  assert.equal(await page.$('#diff-hint'), null);
+  assert.equal(await page.textContent('#diff-chosen'), 'Older: flow-old.json · Newer: flow-new.json');
+  assert.match(await page.textContent('#diff-result .diff-files'), /flow-old\.json → flow-new\.json/);
+  assert.deepEqual(await page.$$eval('#diff-fixed-findings .diff-finding', (els) => els.map((e) => e.dataset.rule)), ['LC005']);
+  assert.deepEqual(rec.requests.slice(before), []);
 });

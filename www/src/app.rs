@@ -396,6 +396,59 @@ fn compare(props: &CompareProps) -> Html {
             );
         })
     };
+    let hint = use_state(|| None::<String>);
+    // Two files dropped at once: the one changed last is the newer version.
+    let on_drop = {
+        let (old, new, hint) = (old.clone(), new.clone(), hint.clone());
+        let on_compare = props.on_compare.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let Some(list) = e.data_transfer().and_then(|d| d.files()) else {
+                return;
+            };
+            let mut files: Vec<web_sys::File> =
+                (0..list.length()).filter_map(|i| list.get(i)).collect();
+            if files.len() != 2 {
+                hint.set(Some(
+                    "Drop exactly two files: the older and the newer version of the same app."
+                        .into(),
+                ));
+                return;
+            }
+            files.sort_by(|a, b| {
+                a.last_modified()
+                    .partial_cmp(&b.last_modified())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+            hint.set(None);
+            let (old, new, on_compare) = (old.clone(), new.clone(), on_compare.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut read = Vec::new();
+                for f in files {
+                    let f = gloo::file::File::from(f);
+                    let bytes = gloo::file::futures::read_as_bytes(&f)
+                        .await
+                        .unwrap_or_default();
+                    read.push((f.name(), bytes));
+                }
+                let mut read = read.into_iter();
+                if let (Some(o), Some(n)) = (read.next(), read.next()) {
+                    old.set(Some(o.clone()));
+                    new.set(Some(n.clone()));
+                    on_compare.emit((o, n));
+                }
+            });
+        })
+    };
+    let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
+    let chosen = match (&*old, &*new) {
+        (None, None) => None,
+        (o, n) => Some(format!(
+            "Older: {} · Newer: {}",
+            o.as_ref().map_or("not chosen yet", |f| f.0.as_str()),
+            n.as_ref().map_or("not chosen yet", |f| f.0.as_str())
+        )),
+    };
     let ready = old.is_some() && new.is_some() && !props.busy;
     let on_run = {
         let (old, new) = (old.clone(), new.clone());
@@ -407,12 +460,19 @@ fn compare(props: &CompareProps) -> Html {
         })
     };
     html! {
-        <section id="compare" class="compare" aria-label="Compare two versions">
+        <section id="compare" class="compare" aria-label="Compare two versions"
+            ondragover={on_drag_over} ondrop={on_drop}>
             <h2>{ "Compare two versions of an app" }</h2>
-            <p>{ "Choose the version that was last reviewed and the new one: lcscan lists what changed and which problems are new or fixed." }</p>
+            <p>{ "Choose the version that was last reviewed and the new one, or drop both files here: lcscan lists what changed and which problems are new or fixed." }</p>
             <label>{ "Older version " }<input id="diff-old" type="file" onchange={pick(old.clone())} /></label>
             <label>{ "Newer version " }<input id="diff-new" type="file" onchange={pick(new.clone())} /></label>
             <button type="button" id="diff-run" disabled={!ready} onclick={on_run}>{ if props.busy { "Comparing…" } else { "Compare" } }</button>
+            if let Some(text) = chosen {
+                <p id="diff-chosen">{ text }</p>
+            }
+            if let Some(text) = &*hint {
+                <p id="diff-hint" class="crash" role="alert">{ text.clone() }</p>
+            }
             {
                 match &props.result {
                     None => html! {},
@@ -685,6 +745,7 @@ fn summary_view(result: &FileResult) -> Option<Html> {
             <div class="facts">
                 <p class="file-name">{ report.file.clone() }</p>
                 <p>{ format!("{} · {}", platforms.join(", "), apps.join(", ")) }</p>
+                <p class="report-policy">{ format!("Judged by the policy {} (version {})", report.tool.policy, report.tool.policy_version) }</p>
                 <ul class="counts">
                     { for SEVERITIES.iter().map(|s| html! {
                         <li class={classes!("count", *s)}>{ format!("{} {}", counts.get(*s).copied().unwrap_or(0), s) }</li>

@@ -87,3 +87,22 @@ fn bundled_samples_each_raise_findings_natively() {
         assert!(report.summary.risk_score >= 40, "{name}");
     }
 }
+
+#[test]
+fn first_view_waits_for_the_policy_and_offers_policy_exceptions_and_compare() {
+    let html = first_view();
+    // Before the portal's policy is known the page says it is loading it.
+    assert!(
+        html.contains(r#"id="policy""#) && html.contains(r#"data-ready="false""#),
+        "{html}"
+    );
+    assert!(html.contains("Loading your organisation"), "{html}");
+    assert!(html.contains(r#"id="policy-input""#), "{html}");
+    assert!(html.contains(r#"id="exceptions-input""#), "{html}");
+    assert!(html.contains("No reviewed exceptions."), "{html}");
+    // Nothing to download until an exception exists.
+    assert!(!html.contains(r#"id="exceptions-download""#), "{html}");
+    assert!(html.contains(r#"id="diff-old""#) && html.contains(r#"id="diff-new""#));
+    assert!(html.contains(r#"id="diff-run""#), "{html}");
+    assert!(!html.contains(r#"id="diff-result""#), "{html}");
+}
