@@ -1002,3 +1002,43 @@ fn one_platform_under_another_platforms_file_name() {
     let report = report_json(&n8n, "export.zip");
     assert_eq!(report["platforms"], serde_json::json!(["n8n"]));
 }
+
+#[test]
+fn archive_member_names_cannot_inject_terminal_escapes() {
+    // A crafted member name with ANSI escapes and a bell, and a path-traversal
+    // name: shown, never obeyed (nothing is written), and not as raw escapes.
+    let dir = std::env::temp_dir().join(format!("lcscan-esc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("crafted.zip");
+    let wf = fixture(N8N_RISKY);
+    std::fs::write(
+        &path,
+        zip_of(
+            &[
+                ("\u{1b}[2J\u{1b}[31mevil\u{7}.json", wf.as_slice()),
+                ("../../../etc/x.json", wf.as_slice()),
+            ],
+            CompressionMethod::Deflated,
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lcscan"))
+        .args(["scan", path.to_str().unwrap(), "--fail-on", "never"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("evil"), "{text}");
+    assert!(text.contains("../../../etc/x.json"), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "raw control characters reached the terminal: {text:?}"
+    );
+    assert!(!std::path::Path::new("/etc/x.json").exists());
+}
