@@ -1006,7 +1006,9 @@ fn add_query(app: &mut App, q: &Query) {
                 q.get("query").or_else(|| q.get("url"))
             };
             let url = url_field.map(|f| f.value.clone()).unwrap_or_default();
-            let url_loc = url_field.map_or(q.loc.clone(), |f| f.loc.clone());
+            let url_loc = url_field
+                .map_or(q.loc.clone(), |f| f.loc.clone())
+                .with_step(&name);
             if q.subtype != "GraphQLQuery" {
                 handled.push("query");
             }
