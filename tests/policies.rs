@@ -272,3 +272,25 @@ fn unknown_connectors_in_a_policy_are_report_notes() {
         r.notes
     );
 }
+
+#[test]
+fn readme_custom_rule_examples_load_and_fire() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("### Custom rules")
+        .nth(1)
+        .expect("README has the section");
+    let block = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a toml example");
+    let p = Policy::from_toml(block).unwrap_or_else(|e| panic!("README example: {e}"));
+    let r = run(CLINIC, &p);
+    assert_eq!(one(&r, "ORG-001", None).severity, Severity::High);
+    assert_eq!(
+        one(&r, "ORG-002", Some("Mail the triage team")).message,
+        "The step 'Mail the triage team' handles health data and uses a service outside the approved business group."
+    );
+}
