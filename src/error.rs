@@ -15,6 +15,9 @@ Power Apps canvas apps (.msapp, or unpacked Src/*.fx.yaml / *.pa.yaml sources), 
 Make scenario blueprints (.json), \
 Retool apps (Toolscript folder .zip with main.rsx / functions.rsx, or the JSON app export), \
 UiPath Studio projects (project folder .zip with project.json and .xaml workflows, or one .xaml), \
+Zapier zap exports (zapfile.json), \
+Budibase app exports (.tar.gz, or the db.txt / dump.txt database dump), \
+Windmill workspaces (wmill sync folder .zip, or single *.flow/flow.yaml, *.script.yaml, *.app/app.yaml, *.resource.yaml, *.variable.yaml files), \
 and Azure Logic Apps (ARM templates, Logic Apps Standard workflow.json / project .zip, or a workflow definition)";
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
