@@ -79,6 +79,7 @@ pub enum Platform {
     Make,
     Zapier,
     Appsmith,
+    #[serde(rename = "tooljet")]
     ToolJet,
     Retool,
     Budibase,

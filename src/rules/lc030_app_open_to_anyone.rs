@@ -142,8 +142,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
     }
     if !connections.is_empty() {
         reasons.push(format!(
-            "its {} use the saved connection{} {}",
-            plural(word),
+            "it reaches the saved connection{} {}",
             if connections.len() == 1 { "" } else { "s" },
             connections
                 .iter()
@@ -159,7 +158,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
     let high = !reasons.is_empty();
     let why = if high {
         format!(
-            "Every visitor uses the {what} with its own access: {}. Anyone with the link can read or change that data without an account, and nothing records who they were.",
+            "Every visitor gets the {what}'s own access: {}. Anyone with the link can read or change that data without an account, and nothing records who they were.",
             reasons.join("; ")
         )
     } else {
@@ -287,7 +286,7 @@ mod tests {
         assert_eq!(hits[0].severity, Some(Severity::High));
         assert!(hits[0]
             .why
-            .contains("its queries use the saved connection 'Orders DB'"));
+            .contains("it reaches the saved connection 'Orders DB'"));
         assert!(hits[0].fix.contains("Workspace settings > Groups"));
     }
 
