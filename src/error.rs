@@ -13,6 +13,8 @@ Node-RED flows (flows.json, exported flows, flows_cred.json), \
 Power Platform solutions (solution .zip or unpacked solution.xml / customizations.xml), \
 Power Apps canvas apps (.msapp, or unpacked Src/*.fx.yaml / *.pa.yaml sources), \
 Make scenario blueprints (.json), \
+Appsmith app exports (.json, or the Git-connected repository folder .zip), \
+ToolJet app exports (.json, any version), \
 Retool apps (Toolscript folder .zip with main.rsx / functions.rsx, or the JSON app export), \
 UiPath Studio projects (project folder .zip with project.json and .xaml workflows, or one .xaml), \
 Zapier zap exports (zapfile.json), \
