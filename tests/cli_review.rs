@@ -148,11 +148,7 @@ fn accepted_findings_pass_the_gate_until_they_expire() {
         "critical",
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        out(&o).contains("expired on 2027-01-31, so"),
-        "{}",
-        out(&o)
-    );
+    assert!(out(&o).contains("expired on 2027-01-31, so"), "{}", out(&o));
 
     // On the old version the exceptions match nothing: the CLI says they can go.
     let o = lcscan(&["scan", V1, "--baseline", file, "--today", "2026-12-01"]);
