@@ -1,0 +1,75 @@
+//! Helper of `scripts/bench-peers.sh`: times `lcscan::scan` and the parse-only
+//! ceiling (`serde_json` for JSON, `roxmltree` for XML) on the files listed in
+//! the file given as the first argument, in this one process and one thread,
+//! best of `REPEAT` runs (default 5) after one warm-up. Files are read into
+//! memory first, so both figures are pure CPU work. Prints one JSON line.
+//!
+//! Run: `cargo run --release --example bench_peers -- files.txt`
+
+use std::time::Instant;
+
+use lcscan::{scan, Policy};
+
+fn parse_only(data: &[u8]) -> bool {
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    if data.first() == Some(&b'<') {
+        std::str::from_utf8(data)
+            .ok()
+            .and_then(|t| roxmltree::Document::parse(t).ok())
+            .is_some()
+    } else {
+        serde_json::from_slice::<serde_json::Value>(data).is_ok()
+    }
+}
+
+fn best_of(repeat: usize, mut f: impl FnMut() -> usize) -> (f64, usize) {
+    let mut out = f();
+    let mut best = f64::INFINITY;
+    for _ in 0..repeat {
+        let start = Instant::now();
+        out = f();
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    (best, out)
+}
+
+fn main() {
+    let Some(list) = std::env::args().nth(1) else {
+        eprintln!("usage: bench_peers <file listing one path per line>");
+        std::process::exit(2);
+    };
+    let repeat: usize = std::env::var("REPEAT")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let text = std::fs::read_to_string(&list).unwrap_or_default();
+    let files: Vec<(String, Vec<u8>)> = text
+        .lines()
+        .filter(|l| !l.is_empty())
+        .filter_map(|p| Some((p.to_string(), std::fs::read(p).ok()?)))
+        .collect();
+    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let policy = Policy::default();
+    let (scan_s, reports) = best_of(repeat, || {
+        files
+            .iter()
+            .filter(|(name, data)| std::hint::black_box(scan(data, name, &policy)).is_ok())
+            .count()
+    });
+    let findings: usize = files
+        .iter()
+        .filter_map(|(name, data)| scan(data, name, &policy).ok())
+        .map(|r| r.findings.len())
+        .sum();
+    let (parse_s, parsed) = best_of(repeat, || {
+        files
+            .iter()
+            .filter(|(_, data)| std::hint::black_box(parse_only(data)))
+            .count()
+    });
+    println!(
+        "{{\"files\": {}, \"bytes\": {bytes}, \"scan_seconds\": {scan_s:.6}, \"reports\": {reports}, \
+         \"findings\": {findings}, \"parse_seconds\": {parse_s:.6}, \"parsed\": {parsed}}}",
+        files.len()
+    );
+}
