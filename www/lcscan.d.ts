@@ -12,8 +12,21 @@ export default function init(wasmUrl?: string | URL | Request | Response | Buffe
  * @param bytes    the file's contents
  * @param fileName its name (used for format hints and in the report)
  * @param policy   the organisation policy: TOML or JSON text, or a policy object; default when left out
+ * @param options  reviewed exceptions to apply, and the day to judge their expiry
  */
-export function scan(bytes: Uint8Array | ArrayBuffer | ArrayBufferView | string, fileName: string, policy?: string | Policy | null): Report;
+export function scan(
+  bytes: Uint8Array | ArrayBuffer | ArrayBufferView | string,
+  fileName: string,
+  policy?: string | Policy | null,
+  options?: ScanOptions,
+): Report;
+
+export interface ScanOptions {
+  /** An exceptions file's text (TOML or JSON), as `lcscan scan --baseline` reads it. */
+  exceptions?: string;
+  /** Judge expiry as of this day (YYYY-MM-DD); default: the browser's date. */
+  today?: string;
+}
 
 /** The lcscan version, e.g. "0.1.0". */
 export function version(): string;
@@ -30,7 +43,7 @@ export interface FormatInfo {
 
 /** Thrown by {@link scan}. */
 export interface LcscanError extends Error {
-  /** e.g. "empty", "too-large", "unknown-format", "broken-zip", "invalid-json", "invalid-policy", "internal". */
+  /** e.g. "empty", "too-large", "unknown-format", "broken-zip", "invalid-json", "invalid-policy", "invalid-exceptions", "invalid-date", "internal". */
   code: string;
 }
 

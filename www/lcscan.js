@@ -5,7 +5,8 @@
 //   const report = scan(bytes, 'flow.json', policy); // the CLI's `--format json` report
 //
 // The scan runs on the calling thread, in this tab, and makes no network
-// request. `policy` is optional: TOML or JSON text, or a policy object.
+// request. `policy` is optional: TOML or JSON text, or a policy object;
+// `options` may give reviewed `exceptions` (and `today`).
 // A file that cannot be checked throws an Error with a `code`
 // (`broken-zip`, `invalid-policy`, `unknown-format`, …) and a plain message.
 // Types: lcscan.d.ts.
@@ -29,9 +30,13 @@ function asBytes(bytes) {
   throw new TypeError('lcscan.scan: bytes must be a Uint8Array, an ArrayBuffer or a string');
 }
 
-/** Scan one export; returns the JSON report object. Call `await init()` first. */
-export function scan(bytes, fileName, policy) {
-  return wasmScan(asBytes(bytes), String(fileName ?? ''), policy ?? undefined);
+/**
+ * Scan one export; returns the JSON report object. Call `await init()` first.
+ * `options.exceptions`: an exceptions file's text (TOML or JSON), applied as of
+ * `options.today` (YYYY-MM-DD, default: this browser's date), as `--baseline` does.
+ */
+export function scan(bytes, fileName, policy, options) {
+  return wasmScan(asBytes(bytes), String(fileName ?? ''), policy ?? undefined, options ?? undefined);
 }
 
 /** The lcscan version, e.g. "0.1.0". */

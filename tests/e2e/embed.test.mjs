@@ -224,6 +224,12 @@ test('module API: default policy gives the byte-identical CLI JSON; errors carry
     const bytes = new TextEncoder().encode(content);
     const report = m.scan(bytes, 'n8n-lead-intake.json');
     const fromBuffer = m.scan(bytes.buffer, 'n8n-lead-intake.json', { name: 'Object policy', version: '1', disabled_rules: ['LC001'] });
+    const fp = report.findings[0].fingerprint;
+    const exceptions = `format_version = 1\n[[exception]]\nfingerprint = "${fp}"\naccepted_by = "Jo"\nreason = "Test"\naccepted_on = "2026-01-01"\nexpires = "2026-12-31"\n`;
+    const withExceptions = [
+      m.scan(bytes, 'n8n-lead-intake.json', null, { exceptions, today: '2026-11-23' }),
+      m.scan(bytes, 'n8n-lead-intake.json', null, { exceptions, today: '2027-01-01' }),
+    ].map((r) => [r.findings.length, r.exceptions[0].status]);
     const errors = [];
     for (const [b, n, p] of [[new Uint8Array(), 'a.json'], [new TextEncoder().encode('PK\u0003\u0004'), 'x.zip'], [bytes, 'a.json', '{"nope":1}'], [bytes, 'a.json', 42]]) {
       try {
@@ -236,6 +242,8 @@ test('module API: default policy gives the byte-identical CLI JSON; errors carry
     return {
       pretty: JSON.stringify(report, null, 2) + '\n',
       objectPolicy: [fromBuffer.tool.policy, fromBuffer.findings.some((f) => f.rule_id === 'LC001')],
+      withExceptions,
+      total: report.findings.length,
       errors,
       formats: m.formats(),
       version: m.version(),
@@ -243,6 +251,7 @@ test('module API: default policy gives the byte-identical CLI JSON; errors carry
   }, text);
   assert.equal(got.pretty, cliJson([path.basename(sample)], path.dirname(sample)));
   assert.deepEqual(got.objectPolicy, ['Object policy', false]);
+  assert.deepEqual(got.withExceptions, [[got.total - 1, 'accepted'], [got.total, 'expired']]);
   assert.deepEqual(got.errors, ['true:empty', 'true:broken-zip', 'true:invalid-policy', 'true:invalid-policy']);
   assert.ok(got.formats.some((f) => f.id === 'salesforce-flow' && f.name === 'Salesforce Flow'), JSON.stringify(got.formats));
   assert.match(got.version, /^\d+\.\d+\.\d+$/);

@@ -12,6 +12,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use lcscan::baseline::{self, Date, Exceptions};
 use lcscan::render::{self, Format};
 
 /// Why a scan was refused: the engine's error code and plain message.
@@ -24,12 +25,42 @@ pub struct Refused {
 /// Scan with an optional policy (TOML or JSON text) and answer the report
 /// exactly as `lcscan scan --format json` writes it. Pure, tested natively.
 pub fn scan_json(bytes: &[u8], file_name: &str, policy: Option<&str>) -> Result<String, Refused> {
+    scan_json_with(bytes, file_name, policy, None, "")
+}
+
+/// [`scan_json`] with an exceptions file (TOML or JSON) applied as of
+/// `today` (`YYYY-MM-DD`), like `lcscan scan --baseline FILE --today DATE`.
+pub fn scan_json_with(
+    bytes: &[u8],
+    file_name: &str,
+    policy: Option<&str>,
+    exceptions: Option<&str>,
+    today: &str,
+) -> Result<String, Refused> {
     let refused = |e: lcscan::ScanError| Refused {
         code: e.code().to_string(),
         message: e.to_string(),
     };
     let policy = crate::policy::parse(policy.unwrap_or("")).map_err(refused)?;
-    let report = lcscan::scan(bytes, file_name, &policy).map_err(refused)?;
+    let exceptions = match exceptions {
+        Some(text) if !text.trim().is_empty() => {
+            Some(Exceptions::parse(text).map_err(|e| Refused {
+                code: "invalid-exceptions".into(),
+                message: e.to_string(),
+            })?)
+        }
+        _ => None,
+    };
+    let mut report = lcscan::scan(bytes, file_name, &policy).map_err(refused)?;
+    if let Some(exceptions) = exceptions {
+        let Some(today) = Date::parse(today) else {
+            return Err(Refused {
+                code: "invalid-date".into(),
+                message: format!("`today` must be a date like 2026-11-23, not '{today}'."),
+            });
+        };
+        baseline::apply(&mut report, &exceptions, today);
+    }
     Ok(render::render(&report, Format::Json))
 }
 
@@ -88,12 +119,34 @@ fn policy_text(policy: &JsValue) -> Result<Option<String>, JsValue> {
 
 /// Scan one export. Returns the report object (the CLI's JSON report);
 /// throws an `Error` with a `code` (`broken-zip`, `invalid-policy`, …) and a
-/// plain-language message when the file cannot be checked.
+/// plain-language message when the file cannot be checked. `options` may
+/// give `exceptions` (an exceptions file's text) and `today` (`YYYY-MM-DD`,
+/// default: the browser's date).
 #[wasm_bindgen(js_name = scan)]
-pub fn scan(bytes: &[u8], file_name: &str, policy: JsValue) -> Result<JsValue, JsValue> {
+pub fn scan(
+    bytes: &[u8],
+    file_name: &str,
+    policy: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
     let policy = policy_text(&policy)?;
-    let json = scan_json(bytes, file_name, policy.as_deref())
-        .map_err(|r| js_error(&r.code, &r.message))?;
+    let option = |key: &str| -> Option<String> {
+        if !options.is_object() {
+            return None;
+        }
+        js_sys::Reflect::get(&options, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    let today = option("today").unwrap_or_else(crate::bridge::today);
+    let json = scan_json_with(
+        bytes,
+        file_name,
+        policy.as_deref(),
+        option("exceptions").as_deref(),
+        &today,
+    )
+    .map_err(|r| js_error(&r.code, &r.message))?;
     js_sys::JSON::parse(&json)
         .map_err(|_| js_error("internal", "lcscan could not read its own report."))
 }
@@ -159,5 +212,39 @@ mod tests {
         assert!(list
             .iter()
             .any(|f| f["id"] == "power-automate" && f["name"] == "Power Automate"));
+    }
+
+    #[test]
+    fn exceptions_are_applied_as_of_the_given_day() {
+        let plain: serde_json::Value =
+            serde_json::from_str(&scan_json(RISKY, "a.json", None).unwrap()).unwrap();
+        let fp = plain["findings"][0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let file = format!(
+            "format_version = 1\n[[exception]]\nfingerprint = \"{fp}\"\naccepted_by = \"Jo\"\nreason = \"Test\"\naccepted_on = \"2026-01-01\"\nexpires = \"2026-12-31\"\n"
+        );
+        let json = scan_json_with(RISKY, "a.json", None, Some(&file), "2026-11-23").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["exceptions"][0]["status"], "accepted");
+        assert_eq!(
+            v["findings"].as_array().unwrap().len() + 1,
+            plain["findings"].as_array().unwrap().len()
+        );
+        let json = scan_json_with(RISKY, "a.json", None, Some(&file), "2027-01-01").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["exceptions"][0]["status"], "expired");
+        let err = scan_json_with(
+            RISKY,
+            "a.json",
+            None,
+            Some("format_version = 9"),
+            "2026-11-23",
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "invalid-exceptions");
+        let err = scan_json_with(RISKY, "a.json", None, Some(&file), "tomorrow").unwrap_err();
+        assert_eq!(err.code, "invalid-date");
     }
 }
