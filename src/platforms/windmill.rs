@@ -90,6 +90,7 @@ fn kind_of(path: &str) -> Option<Kind> {
         || ends(".resource-type")
         || file == "wmill.yaml"
         || file == "wmill-lock.yaml"
+        || file == ".wmillignore"
         || (in_workspace_folder(&lower) && CODE_ENDINGS.iter().any(|e| file.ends_with(e)))
     {
         Some(Kind::Side)
@@ -125,7 +126,7 @@ fn windmill_path(path: &str, kind: Kind) -> String {
                 path.rfind(&format!("/{p}")).map(|i| i + 1)
             }
         })
-        .max()
+        .min()
         .unwrap_or(0);
     let mut rest = path.get(start..).unwrap_or(path).to_string();
     if matches!(kind, Kind::Flow | Kind::AppDef) {
@@ -1239,6 +1240,10 @@ mod tests {
         );
         assert_eq!(windmill_path("u/al/b.script.yaml", Kind::Script), "u/al/b");
         assert_eq!(windmill_path("f/x/folder.meta.yaml", Kind::Folder), "f/x");
+        assert_eq!(
+            windmill_path("f/g/mature.script.yaml", Kind::Script),
+            "f/g/mature"
+        );
     }
 
     #[test]

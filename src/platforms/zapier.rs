@@ -297,7 +297,7 @@ fn read_node(app: &mut App, node: &Json, id: &str, zap_title: &str, loc: &Locati
     // The trigger's `title` repeats the Zap's title: not a step name.
     let own_title = str_at(node, "title")
         .map(str::trim)
-        .filter(|t| !t.is_empty() && !(is_root && *t == zap_title));
+        .filter(|t| !t.is_empty() && (!is_root || *t != zap_title));
     let name = step_title.or(own_title).map_or_else(
         || {
             let a = action_label(action);
