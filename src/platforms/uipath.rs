@@ -115,15 +115,22 @@ fn kind_of(entry: &Entry) -> Option<FileKind> {
     None
 }
 
-fn is_workflow_xaml(name: &str, text: &str) -> bool {
-    let head = head(text, 8192);
+fn is_workflow_xaml(_name: &str, text: &str) -> bool {
+    let head = head(text, 16384);
     let Some(root) = root_start_tag(head) else {
         return false;
     };
     let local = root.0.rsplit(':').next().unwrap_or(root.0);
-    local == "Activity"
-        && root.1.contains(WF_NS)
-        && (name.ends_with(".xaml") || head.contains("schemas.uipath.com"))
+    // Dataverse classic workflows are WF4 XAML too: only UiPath's own
+    // namespaces (declared on the root) make it a UiPath workflow.
+    let uipath = [
+        "schemas.uipath.com",
+        "assembly=UiPath.",
+        "clr-namespace:UiPath.",
+    ]
+    .iter()
+    .any(|m| head.contains(m));
+    local == "Activity" && root.1.contains(WF_NS) && uipath && !head.contains("Microsoft.Xrm.Sdk")
 }
 
 fn head(text: &str, max: usize) -> &str {
