@@ -987,7 +987,8 @@ fn is_readable_word(word: &str) -> bool {
     let lower = word.to_ascii_lowercase();
     let vowels = lower.bytes().filter(|b| b"aeiouy".contains(b)).count();
     let ratio = vowels as f64 / lower.len() as f64;
-    if !(0.2..=0.7).contains(&ratio) {
+    // 0.15: `string`, `script`, `strength` are words too.
+    if !(0.15..=0.7).contains(&ratio) {
         return false;
     }
     let mut run = 0;
@@ -1582,6 +1583,9 @@ mod tests {
         assert!(!is_word_like("Fk8sQ2vLr9TzW1xYp4mNc7"));
         assert!(!is_word_like("IsMyOk"));
         assert!(lit("credentials", "httpHeaderAuth").is_empty());
+        // Placeholders made of words (seen in Logic Apps local.settings.json).
+        assert!(lit("AzureBlob-ConnectionString", "any-blob-connection-string").is_empty());
+        assert!(lit("Sql_ConnectionString", "any-sql-connection-string").is_empty());
         assert!(lit("token", "a0B5g00000K9vHiEAJ").is_empty());
         // A GUID under a key that names an API key is the key (Heroku, Postmark).
         assert_eq!(
