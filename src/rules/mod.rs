@@ -33,6 +33,7 @@ mod lc022_secret_in_environment_variable;
 mod lc023_custom_connector_weak_auth;
 mod lc024_custom_connector_host_not_allowed;
 mod lc025_run_history_not_secured;
+mod lc026_business_data_to_non_business_connector;
 mod lc030_app_open_to_anyone;
 
 use crate::model::{App, Location, Platform};
@@ -108,6 +109,7 @@ pub static RULES: &[&Rule] = &[
     &lc023_custom_connector_weak_auth::RULE,
     &lc024_custom_connector_host_not_allowed::RULE,
     &lc025_run_history_not_secured::RULE,
+    &lc026_business_data_to_non_business_connector::RULE,
     &lc030_app_open_to_anyone::RULE,
 ];
 
