@@ -26,6 +26,8 @@ const PLATFORMS: &[&str] = &[
     "make",
     "appsmith",
     "tooljet",
+    "retool-toolscript",
+    "uipath",
 ];
 
 fn corpus_root() -> Option<PathBuf> {
@@ -136,4 +138,71 @@ fn real_exports_scan_without_panics() {
     }
     let panics: Vec<&String> = tallies.values().flat_map(|t| &t.panics).collect();
     assert!(panics.is_empty(), "scan panicked on: {panics:#?}");
+}
+
+/// Platforms whose exports are folders (a Retool Toolscript app, a UiPath
+/// Studio project), with the file that marks the folder holding one app.
+const FOLDER_LAYOUTS: &[(&str, &str)] = &[
+    ("retool-toolscript", "main.rsx"),
+    ("uipath", "project.json"),
+];
+
+/// Folder layouts scanned the way a user drops them: each app folder zipped.
+/// Every file of the folder counts as read (no note about it), explained (a
+/// note that says what it is) or unknown ("does not know this file's format").
+#[test]
+fn folder_layouts_scan_as_zipped_app_folders() {
+    let Some(root) = corpus_root() else {
+        return;
+    };
+    let policy = Policy::default();
+    println!(
+        "| platform folder (zipped app folders) | apps | files | read | explained | unknown |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (platform, marker) in FOLDER_LAYOUTS {
+        let files = files_under(&root.join(platform));
+        let mut app_dirs: Vec<PathBuf> = files
+            .iter()
+            .filter(|f| f.file_name().is_some_and(|n| n == *marker))
+            .filter_map(|f| f.parent().map(Path::to_path_buf))
+            .collect();
+        app_dirs.sort();
+        app_dirs.dedup();
+        let (mut total, mut read, mut explained, mut unknown) = (0, 0, 0, 0);
+        let mut failed = Vec::new();
+        for dir in &app_dirs {
+            let bytes = common::zip_dir(dir, "", &[]);
+            let report = match catch_unwind(AssertUnwindSafe(|| scan(&bytes, "app.zip", &policy))) {
+                Ok(Ok(r)) => r,
+                Ok(Err(e)) => {
+                    failed.push(format!("{}: {}", dir.display(), e.code()));
+                    continue;
+                }
+                Err(_) => panic!("scan panicked on the zipped folder {}", dir.display()),
+            };
+            for file in files_under(dir) {
+                let rel = file
+                    .strip_prefix(dir)
+                    .unwrap_or(&file)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                total += 1;
+                let shown = format!("app.zip!/{rel}");
+                match report.notes.iter().find(|n| n.file == shown) {
+                    None => read += 1,
+                    Some(n) if n.message.contains("does not know this file's format") => {
+                        unknown += 1;
+                        eprintln!("  {platform} unknown: {}/{rel}", dir.display());
+                    }
+                    Some(_) => explained += 1,
+                }
+            }
+        }
+        println!(
+            "| {platform} | {} | {total} | {read} | {explained} | {unknown} |",
+            app_dirs.len()
+        );
+        assert!(failed.is_empty(), "{failed:#?}");
+    }
 }

@@ -87,6 +87,10 @@ fn kind_of(entry: &Entry) -> Option<FileKind> {
     if lower_path.contains(".xlsx!/") {
         return Some(FileKind::Workbook);
     }
+    // A workbook dropped on its own: its parts are the top-level entries.
+    if lower_path == "xl/workbook.xml" && entry.xml().is_some_and(|x| x.contains("<workbook")) {
+        return Some(FileKind::Workbook);
+    }
     if name == ".type" && lower_path.ends_with(".objects/.type") {
         return Some(FileKind::Plumbing(
             "UiPath's project object type marker (.objects/.type)",
@@ -360,14 +364,20 @@ fn parse(_bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App
 /// One note per workbook: lcscan does not read spreadsheets.
 fn workbook_note(entry: &Entry, workbooks: &mut Vec<Note>) {
     let lower = entry.display_path.to_ascii_lowercase();
-    let Some(end) = lower.find(".xlsx!/") else {
-        return;
+    let file = match lower.rfind(".xlsx!/") {
+        Some(end) => entry
+            .display_path
+            .get(..end + ".xlsx".len())
+            .unwrap_or(&entry.display_path)
+            .to_string(),
+        // The workbook itself was dropped: name it by the archive.
+        None => entry
+            .display_path
+            .split("!/")
+            .next()
+            .unwrap_or(&entry.display_path)
+            .to_string(),
     };
-    let file = entry
-        .display_path
-        .get(..end + ".xlsx".len())
-        .unwrap_or(&entry.display_path)
-        .to_string();
     if workbooks.iter().any(|n| n.file == file) {
         return;
     }
