@@ -336,6 +336,22 @@ fn parse_export(v: &Json, entry: &Entry, apps: &mut Vec<App>, notes: &mut Vec<No
         .get("decryptedFields")
         .and_then(Json::as_object)
         .and_then(|df| decrypted_store(&app, df, &base.child("decryptedFields")));
+    if let (Some(store), Some(Json::Array(list))) = (&store, v.get("datasourceList")) {
+        // A password both in the data source and in decryptedFields is one
+        // problem, reported once with the credential (LC018).
+        let covered: Vec<String> = list
+            .iter()
+            .enumerate()
+            .filter(|(_, ds)| {
+                str_at(ds, "name").is_some_and(|n| store.credentials.iter().any(|c| c.name == n))
+            })
+            .map(|(i, _)| format!("{}/", base.child("datasourceList").index(i).path))
+            .collect();
+        app.values.retain(|val| {
+            val.context != ValueContext::PasswordField
+                || !covered.iter().any(|p| val.location.path.starts_with(p))
+        });
+    }
     finish(&mut app, &ctx);
     apps.push(app);
     if let Some(store) = store {
@@ -643,7 +659,8 @@ fn read_action(
     // Values.
     if let Some(c) = conf {
         walk_strings(c, "actionConfiguration", &cloc, &mut |k, text, l| {
-            if text.trim().is_empty() {
+            // UQI forms repeat each value as `componentData` beside `data`.
+            if text.trim().is_empty() || matches!(k, "componentData" | "viewType") {
                 return;
             }
             let rel = l.path.strip_prefix(&cloc.path).unwrap_or("");
