@@ -307,9 +307,24 @@ pub fn diff_to_reply(
     settings: &JobSettings,
     progress: &mut dyn FnMut(u8, &str),
 ) -> String {
-    let both = scan_one(old.0, old.1, settings, &mut |p, l| progress(p / 2, l)).and_then(|o| {
-        scan_one(new.0, new.1, settings, &mut |p, l| progress(50 + p / 2, l)).map(|n| (o, n))
-    });
+    // A failure names the file and which version it is.
+    let named = |name: &str, which: &str| {
+        let label = format!("{name} ({which})");
+        move |reply: WorkerReply| match reply {
+            WorkerReply::Failed { code, message } => WorkerReply::Failed {
+                code,
+                message: format!("{label} could not be checked: {message}"),
+            },
+            other => other,
+        }
+    };
+    let both = scan_one(old.0, old.1, settings, &mut |p, l| progress(p / 2, l))
+        .map_err(named(old.1, "older version"))
+        .and_then(|o| {
+            scan_one(new.0, new.1, settings, &mut |p, l| progress(50 + p / 2, l))
+                .map_err(named(new.1, "newer version"))
+                .map(|n| (o, n))
+        });
     let reply = match both {
         Ok((o, n)) => WorkerReply::Diff {
             diff: serde_json::to_value(lcscan::diff::diff(&o, &n)).unwrap_or_default(),
@@ -546,6 +561,11 @@ mod tests {
             &JobSettings::default(),
             &mut |_, _| {},
         );
-        assert_eq!(parse_diff_reply(&broken).unwrap_err().0, "empty");
+        let (code, message) = parse_diff_reply(&broken).unwrap_err();
+        assert_eq!(code, "empty");
+        assert!(
+            message.starts_with("b.json (newer version) could not be checked: The file is empty"),
+            "{message}"
+        );
     }
 }
