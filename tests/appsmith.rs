@@ -274,9 +274,15 @@ fn git_layout_is_one_app_with_each_query_a_step() {
         .iter()
         .any(|f| f.name == "phone_number" && f.usage == FieldUse::Send));
 
+    // The external library the app loads (over plain HTTP).
+    assert!(app.values.iter().any(|v| v.key == "xmlParser"
+        && v.context == ValueContext::Url
+        && v.location.file.ends_with("jslibs/xmlParser.json")));
+
     let r = scan(&bytes, "customer-lookup.zip", &Policy::default()).expect("scan");
     let ids: Vec<&str> = r.findings.iter().map(|f| f.rule_id.as_str()).collect();
     assert!(ids.contains(&"LC007"), "{ids:?}");
+    assert!(ids.contains(&"LC004"), "{ids:?}");
     assert!(ids.contains(&"LC010"), "{ids:?}");
     assert!(!ids.contains(&"LC030"), "{ids:?}");
     // The layout's plumbing files are read, not listed as unknown.

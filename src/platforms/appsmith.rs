@@ -102,6 +102,10 @@ enum Part {
     JsObject,
     JsBody,
     Widget,
+    /// `theme.json`: colours and fonts, nothing to judge.
+    Theme,
+    /// `jslibs/<lib>.json`: an external JavaScript library the app loads.
+    JsLib,
 }
 
 /// The folder segments of a path, without the file name.
@@ -178,6 +182,21 @@ fn layout_part(entry: &Entry) -> Option<(Part, String)> {
         && (has_schema_versions(v) || str_at(v, "artifactJsonType").is_some())
     {
         return Some((Part::Metadata, dir));
+    }
+    if lower == "theme.json" && v.get("stylesheet").is_some() && v.get("config").is_some() {
+        return Some((Part::Theme, dir));
+    }
+    if segs
+        .last()
+        .is_some_and(|s| s.eq_ignore_ascii_case("jslibs"))
+        && str_at(v, "url").is_some()
+        && (v.get("uidString").is_some() || v.get("accessor").is_some())
+    {
+        let root = segs
+            .get(..segs.len().saturating_sub(1))
+            .map(|s| s.join("/"))
+            .unwrap_or_default();
+        return Some((Part::JsLib, root));
     }
     if lower == "application.json"
         && [
@@ -1120,6 +1139,19 @@ fn parse_layout(bundle: &Bundle, root: &str, parts: &[(Part, &Entry)]) -> Option
                 j,
                 &Location::new(e.display_path.clone(), ""),
             );
+        }
+    }
+    for e in of(Part::JsLib) {
+        if let Some(j) = e.json() {
+            let list = Json::Array(vec![j.clone()]);
+            let loc = Location::new(e.display_path.clone(), "");
+            read_js_libs(&mut app, Some(&list), &loc);
+            // One library per file: its pointer is the file's root.
+            if let Some(v) = app.values.last_mut() {
+                if v.location.file == loc.file {
+                    v.location.path = "/url".into();
+                }
+            }
         }
     }
     for e in of(Part::Widget) {
