@@ -112,7 +112,9 @@ fn kind_of(entry: &Entry) -> Option<FileKind> {
     }
     let text = entry.text()?;
     if name.ends_with(".cs")
-        && (text.contains("UiPath.CodedWorkflows") || text.contains(": CodedWorkflow"))
+        && (text.contains("UiPath.CodedWorkflows")
+            || text.contains(": CodedWorkflow")
+            || text.contains("using UiPath."))
     {
         return Some(FileKind::CodedWorkflow);
     }
