@@ -113,6 +113,11 @@ fn v1_export_reads_the_editing_version() {
         .edges
         .iter()
         .any(|e| e.from == "q-list" && e.to == "q-points"));
+    // getPoints runs formatRows when it succeeds.
+    assert!(app
+        .edges
+        .iter()
+        .any(|e| e.from == "q-points" && e.to == "q-format" && e.kind == "event"));
 }
 
 #[test]

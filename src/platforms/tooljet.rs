@@ -286,6 +286,7 @@ fn parse_app(a: &Json, base: &Location, version: Option<String>) -> (App, Option
         }
     }
     finish(&mut app);
+    query_events(&mut app, a);
     for c in &mut store.credentials {
         c.used_by = app
             .steps
@@ -868,6 +869,60 @@ fn component(
                     location: loc.child("properties").child(key).child("value"),
                 });
             }
+        }
+    }
+}
+
+/// "Run query" event handlers of queries (v1 `options.events`, v2/v3
+/// top-level `events` whose source is a query): the first query starts the
+/// second when it succeeds or fails.
+fn query_events(app: &mut App, a: &Json) {
+    let mut links: Vec<(String, String)> = Vec::new();
+    if let Some(Json::Array(queries)) = a.get("dataQueries") {
+        for q in queries {
+            let Some(from) = str_at(q, "id") else {
+                continue;
+            };
+            if let Some(Json::Array(events)) = q.get("options").and_then(|o| o.get("events")) {
+                for e in events {
+                    if str_at(e, "actionId") == Some("run-query") {
+                        if let Some(to) = str_at(e, "queryId") {
+                            links.push((from.to_string(), to.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(Json::Array(events)) = a.get("events") {
+        for e in events {
+            let inner = e.get("event");
+            if str_at(e, "target") == Some("data_query")
+                && inner.and_then(|i| str_at(i, "actionId")) == Some("run-query")
+            {
+                if let (Some(from), Some(to)) = (
+                    str_at(e, "sourceId"),
+                    inner.and_then(|i| str_at(i, "queryId")),
+                ) {
+                    links.push((from.to_string(), to.to_string()));
+                }
+            }
+        }
+    }
+    for (from, to) in links {
+        if from != to
+            && app.step(&from).is_some()
+            && app.step(&to).is_some()
+            && !app
+                .edges
+                .iter()
+                .any(|e| e.from == from && e.to == to && e.kind == "event")
+        {
+            app.edges.push(Edge {
+                from,
+                to,
+                kind: "event".into(),
+            });
         }
     }
 }
