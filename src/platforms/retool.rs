@@ -761,13 +761,19 @@ impl RsxReader<'_> {
                 Attr::Expr(e) => match include_path(e) {
                     Some(rel) => {
                         let target = resolve(dir_of(&self.entry.path), &rel);
+                        // `lib/*.json` bodies were decoded as JSON at ingest.
+                        let body = |e: &Entry| {
+                            e.text()
+                                .map(str::to_string)
+                                .or_else(|| e.json().map(Json::to_string))
+                        };
                         match self
                             .bundle
                             .find(&target)
-                            .and_then(|e| e.text().map(|t| (e, t)))
+                            .and_then(|e| body(e).map(|t| (e, t)))
                         {
                             Some((lib, text)) => Field {
-                                value: text.to_string(),
+                                value: text,
                                 is_string: true,
                                 loc: Location::new(&lib.display_path, ""),
                             },
