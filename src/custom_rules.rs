@@ -130,12 +130,20 @@ fn field_view(field: &crate::model::DataField, app: &App, policy: &Policy) -> Js
     v
 }
 
-fn views(app: &App, policy: &Policy) -> Views {
+/// The app's view; its long lists of every string value and sample record
+/// only when some condition mentions them (`heavy`).
+fn views(app: &App, policy: &Policy, heavy: bool) -> Views {
     let fields: Vec<Json> = app
         .fields
         .iter()
         .map(|f| field_view(f, app, policy))
         .collect();
+    let mut by_step: std::collections::HashMap<&str, Vec<Json>> = std::collections::HashMap::new();
+    for (f, v) in app.fields.iter().zip(&fields) {
+        if let Some(id) = f.step_id.as_deref() {
+            by_step.entry(id).or_default().push(v.clone());
+        }
+    }
     let steps: Vec<Json> = app
         .steps
         .iter()
@@ -148,13 +156,7 @@ fn views(app: &App, policy: &Policy) -> Views {
             set(&mut v, "category", category);
             set(&mut v, "external", external);
             set(&mut v, "connector_name", name);
-            let own: Vec<Json> = app
-                .fields
-                .iter()
-                .zip(&fields)
-                .filter(|(f, _)| f.step_id.as_deref() == Some(s.id.as_str()))
-                .map(|(_, v)| v.clone())
-                .collect();
+            let own = by_step.get(s.id.as_str()).cloned().unwrap_or_default();
             set(&mut v, "fields", Json::Array(own));
             v
         })
@@ -203,17 +205,9 @@ fn views(app: &App, policy: &Policy) -> Views {
         .map(|c| serde_json::to_value(c).unwrap_or_default())
         .collect();
 
-    let mut app_view = serde_json::to_value(app).unwrap_or_default();
+    // The item lists are added as CEL values in `prepare`, shared with the items.
+    let mut app_view = serde_json::to_value(header(app, heavy)).unwrap_or_default();
     fill(&mut app_view, APP_KEYS);
-    set(&mut app_view, "steps", Json::Array(steps.clone()));
-    set(&mut app_view, "triggers", Json::Array(triggers.clone()));
-    set(
-        &mut app_view,
-        "connections",
-        Json::Array(connections.clone()),
-    );
-    set(&mut app_view, "fields", Json::Array(fields.clone()));
-    set(&mut app_view, "endpoints", Json::Array(endpoints.clone()));
     set(
         &mut app_view,
         "public",
@@ -341,11 +335,16 @@ pub(crate) fn check_expression(rule: &CustomRule) -> Result<(), String> {
     }
     let app = sample_app();
     let policy = Policy::empty();
-    let views = views(&app, &policy);
+    let views = views(&app, &policy, true);
     let mut keys = BTreeSet::new();
     all_keys(&views.app, &mut keys);
-    let item = views.items.get(kind).and_then(|l| l.first()).cloned();
-    let result = evaluate(&program, kind, &views.app, item.as_ref());
+    for list in views.items.values() {
+        list.iter().for_each(|v| all_keys(v, &mut keys));
+    }
+    let prepared = prepare(&views);
+    let item = prepared.items.get(kind).and_then(|l| l.first());
+    let root = root_context(&prepared.app);
+    let result = evaluate(&program, &root, kind, item);
     match result {
         Ok(cel::Value::Bool(_)) => Ok(()),
         Ok(_) => Err("the condition must give true or false".into()),
@@ -369,21 +368,88 @@ fn variables(kind: &str) -> Vec<&str> {
     }
 }
 
+/// The app and its items as CEL values, converted once per app.
+struct Prepared {
+    app: cel::Value,
+    items: BTreeMap<&'static str, Vec<cel::Value>>,
+}
+
+fn prepare(views: &Views) -> Prepared {
+    let convert = |j: &Json| cel::to_value(j).unwrap_or(cel::Value::Null);
+    let items: BTreeMap<&'static str, Vec<cel::Value>> = views
+        .items
+        .iter()
+        .map(|(k, list)| (*k, list.iter().map(convert).collect()))
+        .collect();
+    let mut app = convert(&views.app);
+    if let cel::Value::Map(map) = &mut app {
+        let entries = std::sync::Arc::make_mut(&mut map.map);
+        for (kind, list) in &items {
+            let key = match *kind {
+                "step" => "steps",
+                "trigger" => "triggers",
+                "connection" => "connections",
+                "field" => "fields",
+                "endpoint" => "endpoints",
+                _ => "credentials",
+            };
+            entries.insert(
+                cel::objects::Key::from(key),
+                cel::Value::List(std::sync::Arc::new(list.clone())),
+            );
+        }
+    }
+    Prepared { app, items }
+}
+
+/// The app without its item lists (they are added as shared CEL values).
+fn header(app: &App, heavy: bool) -> App {
+    App {
+        platform: app.platform,
+        kind: app.kind,
+        name: app.name.clone(),
+        id: app.id.clone(),
+        version: app.version.clone(),
+        active: app.active,
+        location: app.location.clone(),
+        edges: app.edges.clone(),
+        run_context: app.run_context.clone(),
+        sharing: app.sharing.clone(),
+        values: if heavy {
+            app.values.clone()
+        } else {
+            Vec::new()
+        },
+        sample_data: if heavy {
+            app.sample_data.clone()
+        } else {
+            Vec::new()
+        },
+        ..App::default()
+    }
+}
+
+fn root_context(app: &cel::Value) -> cel::Context<'static, 'static> {
+    let mut ctx = cel::Context::default();
+    ctx.add_variable_from_value("app", app.clone());
+    ctx
+}
+
 fn evaluate(
     program: &cel::Program,
+    root: &cel::Context,
     kind: &str,
-    app: &Json,
-    item: Option<&Json>,
+    item: Option<&cel::Value>,
 ) -> Result<cel::Value, cel::ExecutionError> {
-    let mut ctx = cel::Context::default();
-    let app_value = cel::to_value(app).map_err(|_| cel::ExecutionError::MissingArgumentOrTarget)?;
-    ctx.add_variable_from_value("app", app_value);
-    if let Some(item) = item {
-        let v = cel::to_value(item).map_err(|_| cel::ExecutionError::MissingArgumentOrTarget)?;
-        ctx.add_variable_from_value(kind.to_string(), v.clone());
-        ctx.add_variable_from_value("item", v);
+    match item {
+        Some(item) => {
+            let mut ctx = root.new_inner_scope();
+            ctx.add_variable_from_value(kind.to_string(), item.clone());
+            ctx.add_variable_from_value("item", item.clone());
+            program.execute(&ctx)
+        }
+        None => program.execute(root),
     }
-    program.execute(&ctx)
 }
 
 /// One item a custom rule looks at: what to name it and where it is.
@@ -554,7 +620,14 @@ pub fn run(apps: &[App], policy: &Policy, notes: &mut Vec<Note>) -> Vec<Finding>
     if policy.custom_rules.is_empty() {
         return findings;
     }
-    let all_views: Vec<Views> = apps.iter().map(|a| views(a, policy)).collect();
+    let heavy = policy
+        .custom_rules
+        .iter()
+        .any(|r| r.when.contains("values") || r.when.contains("sample_data"));
+    let all_views: Vec<Prepared> = apps
+        .iter()
+        .map(|a| prepare(&views(a, policy, heavy)))
+        .collect();
     for rule in &policy.custom_rules {
         let id = rule.id.trim();
         let name = id.to_ascii_lowercase();
@@ -566,19 +639,20 @@ pub fn run(apps: &[App], policy: &Policy, notes: &mut Vec<Note>) -> Vec<Finding>
         };
         let kind = for_each(rule);
         let mut failed: Option<String> = None;
-        for (app, views) in apps.iter().zip(&all_views) {
-            let items: Vec<Option<&Json>> = if kind == "app" {
+        for (app, prepared) in apps.iter().zip(&all_views) {
+            let items: Vec<Option<&cel::Value>> = if kind == "app" {
                 vec![None]
             } else {
-                views
+                prepared
                     .items
                     .get(kind)
                     .map(|l| l.iter().map(Some).collect())
                     .unwrap_or_default()
             };
+            let root = root_context(&prepared.app);
             let targets = targets(app, kind);
             for (item, target) in items.into_iter().zip(&targets) {
-                match evaluate(&program, kind, &views.app, item) {
+                match evaluate(&program, &root, kind, item) {
                     Ok(cel::Value::Bool(true)) => {
                         let message = fill_text(&rule.message, app, target);
                         findings.push(make(
