@@ -423,7 +423,16 @@ fn load_policy(path: &Path) -> Result<Policy> {
 }
 
 /// Today's date (UTC) from the clock, or the date the user gave.
+///
+/// Also tells the secret detector the date, so JWT expiry is judged against it
+/// (start of the day, so reports are the same all day).
 fn today(given: Option<&str>) -> Result<Date> {
+    let date = today_date(given)?;
+    lcscan::detect::secrets::set_reference_time(date.days_since_epoch() * 86_400);
+    Ok(date)
+}
+
+fn today_date(given: Option<&str>) -> Result<Date> {
     match given {
         Some(text) => Date::parse(text)
             .with_context(|| format!("--today must be a date like 2026-11-23, not '{text}'")),
