@@ -215,7 +215,12 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     let mut targets = Vec::new();
     let mut failed = false;
     for path in &args.paths {
-        if path.is_dir() {
+        if path.is_dir() && is_project_folder(path) {
+            targets.push(Target {
+                path: path.clone(),
+                named: true,
+            });
+        } else if path.is_dir() {
             failed |= !collect(path, &mut targets);
         } else if path.exists() {
             targets.push(Target {
@@ -338,7 +343,80 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
 /// Marks "this is not an export" errors, which folder scans skip quietly.
 const SKIP_PREFIX: &str = "\u{1}skip:";
 
+/// Folders whose files only make sense together (a UiPath project, a Retool
+/// Toolscript app, a Windmill workspace, an unpacked canvas app): scanned as
+/// one export, like the zip of the folder, instead of file by file.
+fn is_project_folder(dir: &Path) -> bool {
+    let has = |name: &str| dir.join(name).is_file();
+    let uipath = std::fs::read_to_string(dir.join("project.json"))
+        .is_ok_and(|t| t.contains("\"studioVersion\"") || t.contains("UiPath."));
+    uipath || has("main.rsx") || has("wmill.yaml") || has("CanvasManifest.json")
+}
+
+/// The files of a project folder as an in-memory zip (stored, not compressed),
+/// skipping hidden and dependency folders, refused past the input size limit.
+fn zip_folder(dir: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
+        let Ok(read) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<PathBuf> = read.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let real_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+            if real_dir {
+                if !(name.starts_with('.') || matches!(name.as_str(), "node_modules" | "target")) {
+                    walk(root, &path, files);
+                }
+            } else if path.is_file() {
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                files.push((rel, path));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files);
+    let total: u64 = files
+        .iter()
+        .filter_map(|(_, p)| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    if total > limit {
+        return Err(ScanError::TooLarge {
+            size_mb: total / (1024 * 1024),
+            limit_mb: limit / (1024 * 1024),
+        }
+        .to_string());
+    }
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (rel, path) in files {
+        let bytes = std::fs::read(&path).map_err(|e| format!("could not read {rel} ({e})"))?;
+        writer
+            .start_file(rel.as_str(), options)
+            .and_then(|()| writer.write_all(&bytes).map_err(Into::into))
+            .map_err(|e| format!("could not read the folder ({e})"))?;
+    }
+    writer
+        .finish()
+        .map(std::io::Cursor::into_inner)
+        .map_err(|e| format!("could not read the folder ({e})"))
+}
+
 fn scan_file(path: &Path, policy: &Policy) -> Result<Report, String> {
+    if path.is_dir() {
+        let bytes = zip_folder(path, policy.limits.max_input_bytes)?;
+        let name = path.to_string_lossy().replace('\\', "/");
+        let name = name.trim_end_matches('/');
+        let name = name.strip_prefix("./").unwrap_or(name).to_string();
+        return lcscan::scan(&bytes, &name, policy).map_err(|e| e.to_string());
+    }
     let limit = policy.limits.max_input_bytes;
     let size = std::fs::metadata(path)
         .map_err(|e| format!("could not read the file ({e})"))?
@@ -389,6 +467,10 @@ fn collect(dir: &Path, out: &mut Vec<Target>) -> bool {
             .unwrap_or_default();
         if real_dir {
             if name.starts_with('.') || matches!(name.as_str(), "node_modules" | "target") {
+                continue;
+            }
+            if is_project_folder(&path) {
+                out.push(Target { path, named: false });
                 continue;
             }
             ok &= collect(&path, out);

@@ -83,6 +83,7 @@ pub enum Platform {
     ToolJet,
     Retool,
     Budibase,
+    #[serde(rename = "uipath")]
     UiPath,
     Windmill,
 }

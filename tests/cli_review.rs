@@ -234,3 +234,42 @@ fn diff_names_what_got_riskier_and_gates_on_new_findings_only() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("missing.json"), "{}", err(&o));
 }
+
+#[test]
+fn project_folders_are_one_export_each() {
+    // A UiPath project, found inside a folder scan: one report per project,
+    // with its XAML read together with project.json.
+    let o = lcscan(&["scan", "tests/fixtures/uipath", "--format", "json"]);
+    let reports: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let files: Vec<&str> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "tests/fixtures/uipath/InvoiceBot",
+            "tests/fixtures/uipath/SafeBot"
+        ]
+    );
+    assert_eq!(reports[0]["platforms"][0], "uipath");
+    assert!(reports[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule_id"] == "LC002"));
+    assert_eq!(reports[1]["findings"].as_array().unwrap().len(), 0);
+
+    // A Windmill workspace named directly: one report, every component.
+    let o = lcscan(&[
+        "scan",
+        "tests/fixtures/windmill/workspace",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(report["platforms"][0], "windmill");
+    assert!(report["components"].as_array().unwrap().len() > 1);
+}

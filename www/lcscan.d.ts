@@ -76,7 +76,7 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type Platform =
   | 'n8n' | 'power-automate' | 'logic-apps' | 'power-apps' | 'power-platform-solution'
   | 'salesforce-flow' | 'node-red' | 'make' | 'zapier' | 'appsmith' | 'tool-jet' | 'retool'
-  | 'budibase' | 'ui-path' | 'windmill' | (string & {});
+  | 'budibase' | 'uipath' | 'windmill' | (string & {});
 
 export type Audience =
   | 'anyone' | 'anyone-with-link' | 'organisation' | 'specific-users' | 'credential-holders'
