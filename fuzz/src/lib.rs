@@ -152,6 +152,7 @@ pub fn policy(choice: u8) -> Policy {
                 max_depth: 12,
                 max_string_bytes: 4096,
                 max_archive_nesting: 1,
+                ..Limits::default()
             },
             ..Policy::default()
         },
