@@ -105,12 +105,39 @@ pub fn parse(bundle: &Bundle, notes: &mut Vec<Note>) -> Result<Vec<App>, ScanErr
             if is_worth_mentioning(entry) {
                 notes.push(Note {
                     file: entry.display_path.clone(),
-                    message: "not read: lcscan does not know this file's format yet".into(),
+                    message: unclaimed_reason(entry).into(),
                 });
             }
         }
     }
     Ok(apps)
+}
+
+/// Why a file beside the app in an archive was not read, as specifically as
+/// its name allows.
+fn unclaimed_reason(entry: &Entry) -> &'static str {
+    let name = entry.file_name().to_ascii_lowercase();
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let stem = name.split('.').next().unwrap_or("");
+    if matches!(
+        stem,
+        "readme" | "license" | "licence" | "changelog" | "notice" | "placeholder"
+    ) || matches!(ext, "md" | "txt" | "rst" | "pdf" | "docx")
+    {
+        "not read: documentation or a text note, not part of the app"
+    } else if matches!(
+        ext,
+        "png" | "jpg" | "jpeg" | "gif" | "svg" | "ico" | "bmp" | "webp"
+    ) {
+        "not read: an image"
+    } else if matches!(
+        ext,
+        "cs" | "vb" | "js" | "ts" | "py" | "ps1" | "sql" | "java"
+    ) {
+        "not read: a code file that no step of the app runs (code is checked where a step runs it)"
+    } else {
+        "not read: lcscan does not know this file's format yet"
+    }
 }
 
 fn is_worth_mentioning(entry: &Entry) -> bool {
