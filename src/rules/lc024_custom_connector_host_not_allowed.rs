@@ -148,7 +148,10 @@ fn judge(app: &App, c: &Connection, host: &str, policy: &Policy) -> Option<Hit> 
             "A connector that calls a raw IP address skips the certificate and domain checks that tie an address to its owner; if the address changes hands, every call and the data in it go to the new owner.".to_string(),
             Severity::High,
         )
-    } else if !policy.allowed_hosts.is_empty() && !internal {
+    } else if policy.restricts_connector_hosts()
+        && !internal
+        && !policy.connector_host_allowed(host)
+    {
         (
             "a host outside the organisation's approved list".to_string(),
             "Everything sent through the connector — records, files, the connection's key — goes to this host, which has not been through the organisation's review of where its data may go.".to_string(),
@@ -237,5 +240,22 @@ mod tests {
             .contains("outside the organisation's approved list"));
         assert!(run("https://stock.contoso.com/x", &["*.contoso.com"]).is_empty());
         assert!(run("https://stock.contoso.com/x", &["stock.contoso.com"]).is_empty());
+    }
+
+    #[test]
+    fn allowed_connector_hosts_also_approve_a_host() {
+        let app = App {
+            platform: Platform::PowerPlatformSolution,
+            name: "Stock".into(),
+            connections: vec![connector("https://api.partner-logistics.test/x")],
+            ..App::default()
+        };
+        let mut policy = Policy::empty();
+        policy.allowed_connector_hosts = vec!["*.contoso.com".into()];
+        assert_eq!(check(&app, &Context { policy: &policy }).len(), 1);
+        policy
+            .allowed_connector_hosts
+            .push("api.partner-logistics.test".into());
+        assert!(check(&app, &Context { policy: &policy }).is_empty());
     }
 }
