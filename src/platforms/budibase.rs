@@ -607,19 +607,9 @@ fn query_step(app: &mut App, q: &Doc, index: &Index, loc: Location, step_id: Str
 
 fn finish(app: &mut App) {
     let known: Vec<String> = app.endpoints.iter().map(|e| e.url.clone()).collect();
-    let extra: Vec<Endpoint> = app
-        .values
-        .iter()
-        .filter(|v| v.context == ValueContext::Url && v.kind != ValueKind::Expression)
-        .filter(|v| !known.contains(&v.value))
-        .filter_map(|v| {
-            host_of(&v.value).map(|host| Endpoint {
-                url: v.value.clone(),
-                host: Some(host),
-                step_id: v.step_id.clone(),
-                location: v.location.clone(),
-            })
-        })
+    let extra: Vec<Endpoint> = super::common::url_endpoints(&app.values)
+        .into_iter()
+        .filter(|e| !known.contains(&e.url))
         .collect();
     app.endpoints.extend(extra);
 }

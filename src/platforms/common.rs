@@ -74,6 +74,26 @@ fn is_pair_key(k: &str) -> bool {
     matches!(k, "name" | "key" | "value")
 }
 
+/// An endpoint for every literal URL value that has a host (expressions and
+/// relative paths are not addresses yet).
+pub fn url_endpoints(values: &[crate::model::Value]) -> Vec<crate::model::Endpoint> {
+    values
+        .iter()
+        .filter(|v| {
+            v.context == crate::model::ValueContext::Url
+                && v.kind != crate::model::ValueKind::Expression
+        })
+        .filter_map(|v| {
+            host_of(&v.value).map(|host| crate::model::Endpoint {
+                url: v.value.clone(),
+                host: Some(host),
+                step_id: v.step_id.clone(),
+                location: v.location.clone(),
+            })
+        })
+        .collect()
+}
+
 /// The lower-case host of an absolute http(s)/ftp URL, if it has a literal one.
 pub fn host_of(url: &str) -> Option<String> {
     let url = url.trim();

@@ -18,13 +18,13 @@ use std::collections::HashSet;
 
 use serde_json::Value as Json;
 
-use super::common::{host_of, str_at, walk_strings};
+use super::common::{str_at, walk_strings};
 use super::Parser;
 use crate::ingest::{Bundle, Entry};
 use crate::model::{
-    App, AppKind, Audience, Code, Connection, ConnectionIdentity, DataField, Edge, Endpoint,
-    FieldUse, HttpAuth, HttpCall, Location, Platform, RunContext, RunMode, Sharing, SqlQuery, Step,
-    StepKind, Trigger, TriggerKind, Value, ValueContext, ValueKind,
+    App, AppKind, Audience, Code, Connection, ConnectionIdentity, DataField, Edge, FieldUse,
+    HttpAuth, HttpCall, Location, Platform, RunContext, RunMode, Sharing, SqlQuery, Step, StepKind,
+    Trigger, TriggerKind, Value, ValueContext, ValueKind,
 };
 use crate::report::Note;
 
@@ -841,19 +841,7 @@ fn finish(app: &mut App, ctx: &Walk) {
             }
         }
     }
-    app.endpoints = app
-        .values
-        .iter()
-        .filter(|v| v.context == ValueContext::Url && v.kind != ValueKind::Expression)
-        .filter_map(|v| {
-            host_of(&v.value).map(|host| Endpoint {
-                url: v.value.clone(),
-                host: Some(host),
-                step_id: v.step_id.clone(),
-                location: v.location.clone(),
-            })
-        })
-        .collect();
+    app.endpoints = super::common::url_endpoints(&app.values);
 }
 
 #[cfg(test)]

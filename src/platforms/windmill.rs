@@ -20,13 +20,13 @@ use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
-use super::common::{host_of, str_at, walk_strings};
+use super::common::{str_at, walk_strings};
 use super::Parser;
 use crate::ingest::{parse_yaml, Bundle, Content, Entry};
 use crate::model::{
     App, AppKind, Audience, Code, Connection, ConnectionIdentity, Credential, CredentialStorage,
-    DataField, Edge, Endpoint, FieldUse, Location, Platform, RunContext, RunMode, Sharing,
-    SqlQuery, Step, StepKind, Trigger, TriggerKind, Value, ValueContext, ValueKind,
+    DataField, Edge, FieldUse, Location, Platform, RunContext, RunMode, Sharing, SqlQuery, Step,
+    StepKind, Trigger, TriggerKind, Value, ValueContext, ValueKind,
 };
 use crate::policy::Limits;
 use crate::report::Note;
@@ -1205,19 +1205,7 @@ fn attach_trigger(apps: &mut Vec<App>, doc: &Doc) {
 }
 
 fn finish(app: &mut App) {
-    app.endpoints = app
-        .values
-        .iter()
-        .filter(|v| v.context == ValueContext::Url && v.kind != ValueKind::Expression)
-        .filter_map(|v| {
-            host_of(&v.value).map(|host| Endpoint {
-                url: v.value.clone(),
-                host: Some(host),
-                step_id: v.step_id.clone(),
-                location: v.location.clone(),
-            })
-        })
-        .collect();
+    app.endpoints = super::common::url_endpoints(&app.values);
 }
 
 #[cfg(test)]
