@@ -359,6 +359,28 @@ fn is_trigger_type(short: &str) -> bool {
         )
 }
 
+/// n8n's own trigger nodes (as opposed to an app's trigger such as
+/// `slackTrigger`, which does connect to that app).
+fn is_builtin_trigger(short: &str) -> bool {
+    matches!(
+        short,
+        "webhook"
+            | "formTrigger"
+            | "chatTrigger"
+            | "mcpTrigger"
+            | "manualTrigger"
+            | "scheduleTrigger"
+            | "cron"
+            | "interval"
+            | "start"
+            | "executeWorkflowTrigger"
+            | "errorTrigger"
+            | "n8nTrigger"
+            | "localFileTrigger"
+            | "workflowTrigger"
+    )
+}
+
 fn step_kind(node_type: &str, short: &str, has_credentials: bool) -> StepKind {
     if is_trigger_type(short) {
         return StepKind::Trigger;
@@ -452,7 +474,9 @@ fn read_node<'a>(
         location: loc.clone(),
         ..Step::default()
     };
-    if has_credentials || kind == StepKind::ConnectorAction {
+    // A webhook or form trigger's credential protects the trigger; it does
+    // not connect the workflow to another service.
+    if (has_credentials && !is_builtin_trigger(short)) || kind == StepKind::ConnectorAction {
         step.connector = Some(node_type.to_string());
     }
     if let Some(creds) = creds {
@@ -1662,5 +1686,28 @@ mod tests {
         assert!(json_field_refs("JSON.stringify(x) json").is_empty());
         assert!(json_field_refs("$json[").is_empty());
         assert!(json_field_refs("$json[\"unterminated").is_empty());
+    }
+
+    #[test]
+    fn webhook_credential_protects_the_trigger_and_is_not_a_connector() {
+        let text = r#"{"name":"Guarded","nodes":[
+            {"name":"Hook","type":"n8n-nodes-base.webhook","typeVersion":2,"position":[0,0],
+             "parameters":{"path":"in","authentication":"headerAuth"},
+             "credentials":{"httpHeaderAuth":{"id":"7","name":"Inbound key"}}},
+            {"name":"New message","type":"n8n-nodes-base.slackTrigger","typeVersion":1,"position":[0,200],
+             "parameters":{},"credentials":{"slackApi":{"id":"8","name":"Slack"}}}
+        ],"connections":{}}"#;
+        let app = one("guarded.json", text);
+        let hook = app.step("Hook").expect("webhook step");
+        assert_eq!(hook.kind, StepKind::Trigger);
+        assert_eq!(hook.connector, None);
+        assert_eq!(hook.connection.as_deref(), Some("httpHeaderAuth:7"));
+        assert!(app.credentials.iter().any(|c| c.name == "Inbound key"));
+        // An app's own trigger still talks to that app.
+        let slack = app.step("New message").expect("slack trigger");
+        assert_eq!(
+            slack.connector.as_deref(),
+            Some("n8n-nodes-base.slackTrigger")
+        );
     }
 }
