@@ -179,6 +179,10 @@ pub struct App {
     /// has a setting for it (Logic Apps `accessControl.contents`); `None` if not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_history: Option<RunHistoryAccess>,
+    /// How sure the detectors are about each classified field, by field name
+    /// (sorted by name); filled in by `detect::enrich`. Use [`App::assessment`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub field_assessments: Vec<FieldAssessment>,
 }
 
 impl App {
@@ -188,6 +192,15 @@ impl App {
 
     pub fn connection(&self, id: &str) -> Option<&Connection> {
         self.connections.iter().find(|c| c.id == id)
+    }
+
+    /// The detectors' judgement of a classified field (`None` for fields the
+    /// dictionary does not recognise, or before `detect::enrich` ran).
+    pub fn assessment(&self, field_name: &str) -> Option<&FieldAssessment> {
+        self.field_assessments
+            .binary_search_by(|a| a.field.as_str().cmp(field_name))
+            .ok()
+            .and_then(|i| self.field_assessments.get(i))
     }
 }
 
@@ -535,6 +548,46 @@ pub struct FieldClass {
     pub category: String,
     /// What the dictionary recognised ("e-mail address", "card number").
     pub label: String,
+}
+
+/// How sure the detectors are that a field holds sensitive data, from its
+/// name and the sample / default values the export keeps for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SensitivityLevel {
+    /// Worth a look: only weak evidence (a phone-shaped value, or a
+    /// sensitive-sounding name whose values say otherwise).
+    #[default]
+    Check,
+    /// The name says so (no values to confirm it), or a value passes a
+    /// checksum (card number, IBAN) or is an e-mail address.
+    LikelySensitive,
+    /// Name and values agree, or the organisation's policy lists the field.
+    Sensitive,
+}
+
+impl SensitivityLevel {
+    /// "Sensitive", "Likely sensitive", "Check".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SensitivityLevel::Sensitive => "Sensitive",
+            SensitivityLevel::LikelySensitive => "Likely sensitive",
+            SensitivityLevel::Check => "Check",
+        }
+    }
+}
+
+/// The detectors' judgement of one classified field (see [`App::assessment`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FieldAssessment {
+    /// The field's name, as in [`DataField::name`].
+    pub field: String,
+    pub level: SensitivityLevel,
+    /// Regulations that usually apply (`GDPR`, `HIPAA`, `PCI DSS`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regulations: Vec<String>,
+    /// One plain sentence: what was found and why it is judged so.
+    pub reason: String,
 }
 
 /// Data moves from one step to the next.

@@ -5,16 +5,217 @@ pub mod connectors;
 pub mod fields;
 pub mod secrets;
 
-use crate::model::App;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{App, FieldAssessment, SensitivityLevel, Value, ValueContext, ValueKind};
 use crate::policy::Policy;
 
-/// Fill in what parsers leave to the detectors (field classification).
+/// At most this many sample / default values are weighed per field name: a
+/// handful is evidence enough, and it keeps a huge pinned table linear.
+const MAX_VALUES_PER_FIELD: usize = 20;
+
+/// Fill in what parsers leave to the detectors: each field's classification
+/// (from its name, or from its values when the name says nothing) and how
+/// sure that is ([`App::field_assessments`]), from the field's name and the
+/// literal sample / default values the export keeps under the same key
+/// (n8n pinned data, canvas-app static data, Set-node and variable values).
 pub fn enrich(apps: &mut [App], policy: &Policy) {
     for app in apps {
+        let values = values_by_key(&app.values);
+        let mut judged: HashMap<String, Option<fields::Assessment>> = HashMap::new();
+        let mut assessments: BTreeMap<String, FieldAssessment> = BTreeMap::new();
         for field in &mut app.fields {
+            let assessment = judged.entry(field.name.clone()).or_insert_with(|| {
+                let samples = values
+                    .get(field.name.to_lowercase().as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                fields::assess(&field.name, samples, policy)
+            });
             if field.classification.is_none() {
-                field.classification = fields::classify_name(&field.name, policy);
+                field.classification = assessment.as_ref().map(|a| a.class.clone());
             }
+            let Some(class) = &field.classification else {
+                continue;
+            };
+            if assessments.contains_key(&field.name) {
+                continue;
+            }
+            let judgement = match assessment {
+                Some(a) => FieldAssessment {
+                    field: field.name.clone(),
+                    level: level_of(a.level),
+                    regulations: a.regulations.clone(),
+                    reason: a.reason.clone(),
+                },
+                // Classified by the parser, the dictionary has no opinion.
+                None => FieldAssessment {
+                    field: field.name.clone(),
+                    level: SensitivityLevel::LikelySensitive,
+                    regulations: fields::regulations(class),
+                    reason: format!("The field '{}' holds {}.", field.name, class.label),
+                },
+            };
+            assessments.insert(field.name.clone(), judgement);
         }
+        // A BTreeMap yields them sorted by name, as `App::assessment` expects.
+        app.field_assessments = assessments.into_values().collect();
+    }
+}
+
+fn level_of(level: fields::Sensitivity) -> SensitivityLevel {
+    match level {
+        fields::Sensitivity::Sensitive => SensitivityLevel::Sensitive,
+        fields::Sensitivity::LikelySensitive => SensitivityLevel::LikelySensitive,
+        fields::Sensitivity::Check => SensitivityLevel::Check,
+    }
+}
+
+/// Literal sample data, variable and parameter values by lower-cased key.
+fn values_by_key(values: &[Value]) -> HashMap<String, Vec<&str>> {
+    let mut out: HashMap<String, Vec<&str>> = HashMap::new();
+    for v in values {
+        if v.kind != ValueKind::Literal
+            || !matches!(
+                v.context,
+                ValueContext::SampleData | ValueContext::Variable | ValueContext::Parameter
+            )
+            || v.key.is_empty()
+        {
+            continue;
+        }
+        let list = out.entry(v.key.to_lowercase()).or_default();
+        if list.len() < MAX_VALUES_PER_FIELD {
+            list.push(v.value.as_str());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DataField, FieldClass};
+
+    fn app(field: &str, values: &[&str]) -> App {
+        App {
+            fields: vec![DataField {
+                name: field.into(),
+                ..DataField::default()
+            }],
+            values: values
+                .iter()
+                .map(|v| Value {
+                    key: field.into(),
+                    value: v.to_string(),
+                    context: ValueContext::SampleData,
+                    ..Value::default()
+                })
+                .collect(),
+            ..App::default()
+        }
+    }
+
+    fn enriched(mut a: App, policy: &Policy) -> App {
+        enrich(std::slice::from_mut(&mut a), policy);
+        a
+    }
+
+    #[test]
+    fn name_and_matching_values_are_sensitive() {
+        let a = enriched(
+            app("customerEmail", &["jane@fake.test", "joe@fake.test"]),
+            &Policy::empty(),
+        );
+        let j = a.assessment("customerEmail").unwrap();
+        assert_eq!(j.level, SensitivityLevel::Sensitive);
+        assert_eq!(j.regulations, ["GDPR"]);
+        assert!(
+            j.reason.contains("named like an e-mail address"),
+            "{}",
+            j.reason
+        );
+        assert_eq!(
+            a.fields[0].classification.as_ref().unwrap().label,
+            "e-mail address"
+        );
+    }
+
+    #[test]
+    fn name_only_is_likely_sensitive() {
+        let a = enriched(app("iban", &[]), &Policy::empty());
+        let j = a.assessment("iban").unwrap();
+        assert_eq!(j.level, SensitivityLevel::LikelySensitive);
+        assert_eq!(
+            j.reason,
+            "The field 'iban' is named like a bank account number."
+        );
+    }
+
+    #[test]
+    fn phone_shaped_values_under_a_plain_name_are_worth_a_check() {
+        let a = enriched(app("col3", &["+44 20 7946 0958"]), &Policy::empty());
+        let j = a.assessment("col3").unwrap();
+        assert_eq!(j.level, SensitivityLevel::Check);
+        assert_eq!(
+            a.fields[0].classification.as_ref().unwrap().label,
+            "phone number"
+        );
+        // Expressions are not sample values.
+        let mut b = app("col3", &["+44 20 7946 0958"]);
+        b.values[0].kind = ValueKind::Expression;
+        let b = enriched(b, &Policy::empty());
+        assert!(b.field_assessments.is_empty());
+        assert!(b.fields[0].classification.is_none());
+    }
+
+    #[test]
+    fn policy_listed_fields_are_sensitive() {
+        let mut policy = Policy::empty();
+        policy
+            .sensitive_fields
+            .insert("Loyalty_Number".into(), "pii".into());
+        let a = enriched(app("Loyalty_Number", &[]), &policy);
+        let j = a.assessment("Loyalty_Number").unwrap();
+        assert_eq!(j.level, SensitivityLevel::Sensitive);
+        assert!(j.reason.contains("policy"), "{}", j.reason);
+    }
+
+    #[test]
+    fn parser_classified_fields_keep_their_class() {
+        let mut a = app("x_col", &[]);
+        a.fields[0].classification = Some(FieldClass {
+            category: "health".into(),
+            label: "diagnosis or condition".into(),
+        });
+        let a = enriched(a, &Policy::empty());
+        assert_eq!(
+            a.assessment("x_col").unwrap().level,
+            SensitivityLevel::LikelySensitive
+        );
+        assert!(a.assessment("orderId").is_none());
+    }
+
+    #[test]
+    fn unknown_fields_get_no_assessment_and_lookup_is_sorted() {
+        let mut a = app("orderId", &["A-1001"]);
+        for name in ["zipcode", "email", "phone", "orderId"] {
+            a.fields.push(DataField {
+                name: name.into(),
+                ..DataField::default()
+            });
+        }
+        let a = enriched(a, &Policy::empty());
+        let names: Vec<&str> = a
+            .field_assessments
+            .iter()
+            .map(|j| j.field.as_str())
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+        assert!(a.assessment("orderId").is_none());
+        assert!(a.assessment("email").is_some());
+        assert!(a.assessment("phone").is_some());
     }
 }
