@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use lcscan::baseline::{self, Date, Exception, Exceptions};
+use lcscan::detect::{connectors, fields, secrets};
 use lcscan::render::{self, Format};
 use lcscan::rules::RULES;
 use lcscan::{Policy, Report, ScanError, Severity};
@@ -32,8 +33,10 @@ struct Cli {
 enum Command {
     /// Scan export files and folders (folders are searched recursively).
     Scan(ScanArgs),
-    /// List every rule: id, name, severity, title.
-    Rules,
+    /// List every rule: id, name, severity, title. With --secrets, --fields or
+    /// --connectors: what lcscan looks for (secret patterns, sensitive field
+    /// names, the connector catalog).
+    Rules(RulesArgs),
     /// Print one rule's documentation (by id like LC001 or name).
     Rule { id: String },
     /// List the export formats lcscan reads and the report formats it writes.
@@ -69,6 +72,29 @@ struct DiffArgs {
     /// Judge exception expiry as of this date (YYYY-MM-DD) instead of today.
     #[arg(long)]
     today: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct RulesArgs {
+    /// List every secret pattern: id, name, provider, confidence, what an attacker can do.
+    #[arg(long, group = "list")]
+    secrets: bool,
+    /// List every sensitive-field category: category, label, example names, regulations.
+    #[arg(long, group = "list")]
+    fields: bool,
+    /// List the connector catalog: platform, id, name, category, risk; counts per platform.
+    #[arg(long, group = "list")]
+    connectors: bool,
+    /// Output format: text, json or markdown.
+    #[arg(long, short, value_enum, default_value = "text")]
+    format: ListFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -178,7 +204,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => scan(args),
-        Command::Rules => print_rules().map(|()| ExitCode::SUCCESS),
+        Command::Rules(args) => print_rules(&args).map(|()| ExitCode::SUCCESS),
         Command::Rule { id } => print_rule(&id),
         Command::Formats => {
             let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
@@ -652,24 +678,305 @@ fn accept(args: AcceptArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_rules() -> Result<()> {
-    let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
-    let mut out = format!(
-        "{:<6} {:<width$} {:<9} {:<10} {}\n",
-        "ID", "NAME", "SEVERITY", "OWASP", "TITLE"
-    );
-    for r in RULES {
-        out.push_str(&format!(
-            "{:<6} {:<width$} {:<9} {:<10} {}\n",
-            r.id,
-            r.name,
-            r.severity.as_str(),
-            r.owasp,
-            r.title
-        ));
-    }
+fn print_rules(args: &RulesArgs) -> Result<()> {
+    let out = if args.secrets {
+        list_secrets(args.format)
+    } else if args.fields {
+        list_fields(args.format)
+    } else if args.connectors {
+        list_connectors(args.format)
+    } else {
+        list_rules(args.format)
+    };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(())
+}
+
+fn to_json(value: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A table as aligned text columns (the last one unpadded) or Markdown.
+fn table(format: ListFormat, headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    if format == ListFormat::Markdown {
+        let cell = |c: &str| c.replace('|', "\\|").replace('\n', " ");
+        out.push_str(&format!("| {} |\n", headers.join(" | ")));
+        out.push_str(&format!("|{}\n", "---|".repeat(headers.len())));
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        return out;
+    }
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    // A very long cell overflows its column rather than widening it for all.
+    for row in rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count().min(60));
+        }
+    }
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut l = String::new();
+        for (i, c) in cells.enumerate() {
+            if i + 1 == headers.len() {
+                l.push_str(c);
+            } else {
+                let pad = widths.get(i).copied().unwrap_or(0);
+                l.push_str(&format!("{c:<pad$}  "));
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(&mut headers.iter().copied());
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+    out
+}
+
+/// The first sentence of a description (for one-line text output).
+fn first_sentence(text: &str) -> &str {
+    match text.find(". ") {
+        Some(i) => text.get(..=i).unwrap_or(text),
+        None => text,
+    }
+}
+
+fn list_rules(format: ListFormat) -> String {
+    match format {
+        ListFormat::Json => to_json(&serde_json::json!({
+            "count": RULES.len(),
+            "rules": RULES.iter().map(|r| serde_json::json!({
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.as_str(),
+                "owasp": r.owasp,
+                "title": r.title,
+            })).collect::<Vec<_>>(),
+        })),
+        ListFormat::Markdown => {
+            let rows: Vec<Vec<String>> = RULES
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.id.to_string(),
+                        r.name.to_string(),
+                        r.severity.as_str().to_string(),
+                        r.owasp.to_string(),
+                        r.title.to_string(),
+                    ]
+                })
+                .collect();
+            table(format, &["ID", "NAME", "SEVERITY", "OWASP", "TITLE"], &rows)
+        }
+        ListFormat::Text => {
+            let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
+            let mut out = format!(
+                "{:<6} {:<width$} {:<9} {:<10} {}\n",
+                "ID", "NAME", "SEVERITY", "OWASP", "TITLE"
+            );
+            for r in RULES {
+                out.push_str(&format!(
+                    "{:<6} {:<width$} {:<9} {:<10} {}\n",
+                    r.id,
+                    r.name,
+                    r.severity.as_str(),
+                    r.owasp,
+                    r.title
+                ));
+            }
+            out
+        }
+    }
+}
+
+fn confidence_word(c: Option<secrets::Confidence>) -> &'static str {
+    match c {
+        Some(secrets::Confidence::High) => "high",
+        Some(secrets::Confidence::Medium) => "medium",
+        Some(secrets::Confidence::Low) => "low",
+        None => "by key name",
+    }
+}
+
+fn list_secrets(format: ListFormat) -> String {
+    let patterns = secrets::all_patterns();
+    let providers = secrets::provider_count();
+    if format == ListFormat::Json {
+        return to_json(&serde_json::json!({
+            "count": patterns.len(),
+            "providers": providers,
+            "secrets": patterns.iter().map(|p| serde_json::json!({
+                "id": p.id,
+                "name": p.name,
+                "provider": p.provider,
+                "confidence": confidence_word(secrets::pattern_confidence(&p.id)),
+                "impact": p.impact,
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    let rows: Vec<Vec<String>> = patterns
+        .iter()
+        .map(|p| {
+            let impact = if format == ListFormat::Text {
+                first_sentence(&p.impact)
+            } else {
+                &p.impact
+            };
+            vec![
+                p.id.clone(),
+                p.name.clone(),
+                p.provider.clone(),
+                confidence_word(secrets::pattern_confidence(&p.id)).to_string(),
+                impact.to_string(),
+            ]
+        })
+        .collect();
+    let mut out = table(
+        format,
+        &[
+            "ID",
+            "NAME",
+            "PROVIDER",
+            "CONFIDENCE",
+            "WHAT AN ATTACKER CAN DO",
+        ],
+        &rows,
+    );
+    out.push_str(&format!(
+        "\n{} secret patterns; they recognise credentials of {providers} services.\n",
+        patterns.len()
+    ));
+    out
+}
+
+fn list_fields(format: ListFormat) -> String {
+    let entries = fields::all_entries();
+    let mut regulations: Vec<&str> = entries
+        .iter()
+        .flat_map(|e| e.regulations.iter().map(String::as_str))
+        .collect();
+    regulations.sort_unstable();
+    regulations.dedup();
+    if format == ListFormat::Json {
+        let notes: serde_json::Map<String, serde_json::Value> = regulations
+            .iter()
+            .map(|r| {
+                let note = fields::regulation_note(r).unwrap_or_default();
+                (r.to_string(), serde_json::Value::from(note))
+            })
+            .collect();
+        return to_json(&serde_json::json!({
+            "count": entries.len(),
+            "fields": entries.iter().map(|e| serde_json::json!({
+                "category": e.category,
+                "label": e.label,
+                "examples": fields::examples_of(&e.label),
+                "regulations": e.regulations,
+            })).collect::<Vec<_>>(),
+            "regulations": notes,
+        }));
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let regs = if e.regulations.is_empty() {
+                "-".to_string()
+            } else {
+                e.regulations.join(", ")
+            };
+            vec![
+                e.category.clone(),
+                e.label.clone(),
+                regs,
+                fields::examples_of(&e.label).join(", "),
+            ]
+        })
+        .collect();
+    let mut out = table(
+        format,
+        &["CATEGORY", "LABEL", "REGULATIONS", "FIELD NAMES LIKE"],
+        &rows,
+    );
+    out.push_str(&format!(
+        "\n{} field categories. The regulations in plain words:\n",
+        entries.len()
+    ));
+    for r in regulations {
+        if let Some(note) = fields::regulation_note(r) {
+            let bullet = if format == ListFormat::Markdown {
+                "- "
+            } else {
+                "  "
+            };
+            out.push_str(&format!("{bullet}{note}\n"));
+        }
+    }
+    out
+}
+
+fn list_connectors(format: ListFormat) -> String {
+    let all = connectors::all();
+    let mut per_platform: Vec<(&str, usize)> = Vec::new();
+    for c in all {
+        let platform = connectors::platform_of(c);
+        match per_platform.iter_mut().find(|(p, _)| *p == platform) {
+            Some((_, n)) => *n += 1,
+            None => per_platform.push((platform, 1)),
+        }
+    }
+    per_platform.sort_by_key(|(p, _)| p.to_lowercase());
+    if format == ListFormat::Json {
+        return to_json(&serde_json::json!({
+            "count": all.len(),
+            "per_platform": per_platform
+                .iter()
+                .map(|(p, n)| (p.to_string(), serde_json::Value::from(*n)))
+                .collect::<serde_json::Map<_, _>>(),
+            "connectors": all.iter().map(|c| serde_json::json!({
+                "platform": connectors::platform_of(c),
+                "id": c.id,
+                "name": c.name,
+                "category": c.category,
+                "risk": connectors::risk_class(c),
+                "external": c.external,
+                "executes_code": c.executes_code,
+                "group": c.group,
+                "aliases": c.aliases,
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|c| {
+            vec![
+                connectors::platform_of(c).to_string(),
+                c.id.clone(),
+                c.name.clone(),
+                c.category.clone(),
+                connectors::risk_class(c).to_string(),
+            ]
+        })
+        .collect();
+    let mut out = table(
+        format,
+        &["PLATFORM", "ID", "NAME", "CATEGORY", "RISK"],
+        &rows,
+    );
+    let counts: Vec<String> = per_platform
+        .iter()
+        .map(|(p, n)| format!("{p} {n}"))
+        .collect();
+    out.push_str(&format!(
+        "\n{} connectors. Per platform: {}.\nRisk: high = runs code or blocked by default; medium = can move data outside the organisation; low = stays inside.\n",
+        all.len(),
+        counts.join(", ")
+    ));
+    out
 }
 
 fn print_rule(id: &str) -> Result<ExitCode> {

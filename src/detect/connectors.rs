@@ -122,6 +122,49 @@ pub fn all() -> &'static [ConnectorInfo] {
     &catalog().entries
 }
 
+/// The platform a catalog entry belongs to, from its id (`n8n-nodes-base.` →
+/// n8n, `shared_` → Power Platform, `zapier:` → Zapier, …). For
+/// `lcscan rules --connectors` and the page.
+pub fn platform_of(c: &ConnectorInfo) -> &'static str {
+    let id = c.id.as_str();
+    const PREFIXES: &[(&str, &str)] = &[
+        ("n8n-nodes-base.", "n8n"),
+        ("@n8n/", "n8n"),
+        ("shared_", "Power Platform / Logic Apps"),
+        ("salesforce:", "Salesforce Flow"),
+        ("node-red:", "Node-RED"),
+        ("make:", "Make"),
+        ("appsmith:", "Appsmith"),
+        ("tooljet:", "ToolJet"),
+        ("retool:", "Retool"),
+        ("UiPath.", "UiPath"),
+        ("zapier:", "Zapier"),
+        ("budibase:", "Budibase"),
+        ("windmill:", "Windmill"),
+    ];
+    if let Some((_, platform)) = PREFIXES.iter().find(|(p, _)| id.starts_with(p)) {
+        return platform;
+    }
+    // n8n credential types (`googleApi`, `aws`) are the other ids without a prefix.
+    if id == "http" {
+        "any platform"
+    } else {
+        "n8n"
+    }
+}
+
+/// A one-word risk class: `high` (runs code, or blocked by default),
+/// `medium` (can move data outside the organisation), `low` otherwise.
+pub fn risk_class(c: &ConnectorInfo) -> &'static str {
+    if c.executes_code || c.group == "blocked" {
+        "high"
+    } else if c.external {
+        "medium"
+    } else {
+        "low"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -255,6 +255,10 @@ fn article(label: &str) -> String {
 }
 
 fn plural(label: &str) -> String {
+    // "e-mail address" → "e-mail addresses".
+    if label.ends_with("ss") {
+        return format!("{label}es");
+    }
     if label.ends_with("data") || label.ends_with('s') {
         label.to_string()
     } else {
@@ -562,6 +566,17 @@ pub fn is_phone(t: &str) -> bool {
         return false;
     }
     has_plus || separators >= 1 || dots >= 2
+}
+
+/// Example field names of the dictionary entry with this label (empty when
+/// there is none). For `lcscan rules --fields` and the page.
+pub fn examples_of(label: &str) -> Vec<String> {
+    dictionary()
+        .entries
+        .iter()
+        .find(|e| e.label == label)
+        .map(|e| e.examples.clone())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

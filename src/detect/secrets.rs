@@ -1360,6 +1360,16 @@ pub fn luhn_ok(s: &str) -> bool {
     sum % 10 == 0
 }
 
+/// How sure hits of a file pattern are (`None` for the key-name based
+/// generic ones and unknown ids). For `lcscan rules --secrets` and the page.
+pub fn pattern_confidence(id: &str) -> Option<Confidence> {
+    engine()
+        .patterns
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.confidence)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
