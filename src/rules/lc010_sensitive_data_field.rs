@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 const MAX_FIELDS_PER_STEP: usize = 50;
 
 use super::capitalise;
-use crate::detect::fields::regulations;
-use crate::model::{App, DataField, FieldClass, Platform, Step};
+use crate::detect::fields::{regulation_note, regulations};
+use crate::model::{App, DataField, FieldAssessment, FieldClass, Platform, SensitivityLevel, Step};
 use crate::report::Severity;
 use crate::rules::{step_ref, Context, Hit, Rule};
 
@@ -35,8 +35,22 @@ sensitive data: e-mail addresses, phone numbers, birth dates, national
 identity numbers (personal data, reported as low), card and bank account
 numbers, health information and passwords or keys (reported as medium).
 Field names are recognised by lcscan's sensitive-field dictionary and by the
-`sensitive_fields` of your policy. Each step is reported once, listing its
-fields.
+`sensitive_fields` of your policy; sample or default values the export keeps
+for a field (pinned data, imported tables, Set-node values) confirm or weaken
+what the name says. Each step is reported once, listing its fields, and says
+how sure lcscan is about the surest of them:
+
+- **Sensitive** — the name and the sample values agree (`customerEmail`
+  holding `jane@…`), or your policy lists the field;
+- **Likely sensitive** — only the name says so, or a value is an e-mail
+  address or passes a card / IBAN checksum under a plain name;
+- **Check** — only weak evidence: values merely shaped like phone or
+  identity numbers, or a sensitive-sounding name whose values are clearly
+  something else (`phone` = `yes`). When every field of a step is only
+  *Check*, the finding is info instead of low / medium.
+
+The finding also says which regulations usually apply (GDPR, HIPAA, PCI DSS)
+and what each asks, in plain words.
 
 ## Why it matters
 
@@ -134,6 +148,66 @@ pub(super) fn sensitive_fields_by_step(app: &App) -> Vec<StepFields<'_>> {
     out.into_iter().map(|(_, g)| g).collect()
 }
 
+/// How sure the detectors are about the surest field of a group, and that
+/// field's assessment. Fields without one (no `detect::enrich` run) count as
+/// likely sensitive, which is what a name match alone means.
+pub(super) fn surest<'a>(
+    app: &'a App,
+    fields: &[&DataField],
+) -> (SensitivityLevel, Option<&'a FieldAssessment>) {
+    let mut best: (SensitivityLevel, Option<&FieldAssessment>) = (SensitivityLevel::Check, None);
+    let mut any = false;
+    for f in fields {
+        let judged = app.assessment(&f.name);
+        let level = judged.map_or(SensitivityLevel::LikelySensitive, |a| a.level);
+        if !any || level > best.0 {
+            best = (level, judged);
+            any = true;
+        }
+    }
+    if !any {
+        return (SensitivityLevel::LikelySensitive, None);
+    }
+    best
+}
+
+/// "Sensitive: the field 'customerEmail' is named like an e-mail address and
+/// its sample values look like e-mail addresses (2 of 2)."
+pub(super) fn level_sentence(judged: &FieldAssessment) -> String {
+    let mut chars = judged.reason.chars();
+    let reason: String = match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    format!("{}: {reason}", judged.level.as_str())
+}
+
+/// The regulations in plain words, one sentence each ("GDPR (the EU and UK
+/// data-protection law): …"), or an empty string.
+pub(super) fn regulation_notes(regs: &[String]) -> String {
+    let notes: Vec<&str> = regs.iter().filter_map(|r| regulation_note(r)).collect();
+    notes.join(" ")
+}
+
+/// The regulations of a group's fields, in order of first appearance.
+pub(super) fn group_regulations(app: &App, fields: &[&DataField]) -> Vec<String> {
+    let mut regs: Vec<String> = Vec::new();
+    for f in fields {
+        let from_assessment = app.assessment(&f.name).map(|a| a.regulations.clone());
+        let found = match (from_assessment, &f.classification) {
+            (Some(r), _) => r,
+            (None, Some(class)) => regulations(class),
+            (None, None) => Vec::new(),
+        };
+        for r in found {
+            if !regs.contains(&r) {
+                regs.push(r);
+            }
+        }
+    }
+    regs
+}
+
 /// Financial, health and credential data weigh more than other personal data.
 pub(super) fn is_special_category(class: &FieldClass) -> bool {
     matches!(
@@ -161,14 +235,8 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             ),
         };
         let special = group.classes().any(is_special_category);
-        let mut regs: Vec<String> = Vec::new();
-        for class in group.classes() {
-            for r in regulations(class) {
-                if !regs.contains(&r) {
-                    regs.push(r);
-                }
-            }
-        }
+        let regs = group_regulations(app, &group.fields);
+        let (level, judged) = surest(app, &group.fields);
         let law = if regs.is_empty() {
             "privacy rules".to_string()
         } else {
@@ -184,16 +252,33 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         } else {
             where_
         };
+        let mut message = format!("{subject} handles {kind}: {}.", group.describe(8));
+        if let Some(judged) = judged {
+            message.push(' ');
+            message.push_str(&level_sentence(judged));
+        }
+        let mut why = format!(
+            "This data falls under {law}: anyone who can open this {} or its run history can see it, and any service it is passed on to may keep a copy.",
+            app_word(app.platform)
+        );
+        let notes = regulation_notes(&regs);
+        if !notes.is_empty() {
+            why.push(' ');
+            why.push_str(&notes);
+        }
+        // Weak evidence only: worth a look, not a warning.
+        let severity = if level == SensitivityLevel::Check {
+            Some(Severity::Info)
+        } else {
+            special.then_some(Severity::Medium)
+        };
         hits.push(Hit {
             location,
-            message: format!("{subject} handles {kind}: {}.", group.describe(8)),
-            why: format!(
-                "This data falls under {law}: anyone who can open this {} or its run history can see it, and any service it is passed on to may keep a copy.",
-                app_word(app.platform)
-            ),
+            message,
+            why,
             fix: fix(app.platform),
             evidence: None,
-            severity: special.then_some(Severity::Medium),
+            severity,
             key: group.step_id.unwrap_or_default().to_string(),
         });
     }
@@ -287,6 +372,76 @@ mod tests {
         let mut a = app(vec![field("email", "Send", "pii", "e-mail address")]);
         a.steps[0].disabled = true;
         assert!(run(&a).is_empty());
+    }
+
+    /// The app after `detect::enrich`, with literal sample values per field.
+    fn enriched(fields: &[&str], values: &[(&str, &str)]) -> App {
+        let mut a = app(fields.iter().map(|n| field(n, "Send", "", "")).collect());
+        a.values = values
+            .iter()
+            .map(|(k, v)| crate::model::Value {
+                key: k.to_string(),
+                value: v.to_string(),
+                context: crate::model::ValueContext::SampleData,
+                ..crate::model::Value::default()
+            })
+            .collect();
+        crate::detect::enrich(std::slice::from_mut(&mut a), &Policy::empty());
+        a
+    }
+
+    #[test]
+    fn the_surest_field_says_how_sure_with_the_law_in_plain_words() {
+        let hits = run(&enriched(
+            &["customerEmail", "phone"],
+            &[
+                ("customerEmail", "jane@fake.test"),
+                ("customerEmail", "joe@fake.test"),
+            ],
+        ));
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].message,
+            "The node 'Send' handles personal data: e-mail address (customerEmail), phone number (phone). \
+             Sensitive: the field 'customerEmail' is named like an e-mail address and its sample values look like e-mail addresses (2 of 2)."
+        );
+        assert!(
+            hits[0]
+                .why
+                .contains(" GDPR (the EU and UK data-protection law): "),
+            "{}",
+            hits[0].why
+        );
+        assert_eq!(hits[0].severity, None);
+
+        let hits = run(&enriched(&["cardNumber"], &[]));
+        assert!(
+            hits[0]
+                .message
+                .ends_with("Likely sensitive: the field 'cardNumber' is named like a card number."),
+            "{}",
+            hits[0].message
+        );
+        assert!(
+            hits[0].why.contains("PCI DSS (the card companies"),
+            "{}",
+            hits[0].why
+        );
+        assert_eq!(hits[0].severity, Some(Severity::Medium));
+    }
+
+    #[test]
+    fn only_weak_evidence_is_info() {
+        let hits = run(&enriched(&["col3"], &[("col3", "+44 20 7946 0958")]));
+        assert_eq!(hits.len(), 1);
+        assert!(
+            hits[0].message.ends_with(
+                "Check: the name 'col3' says nothing, but 1 of 1 sample values look like phone numbers."
+            ),
+            "{}",
+            hits[0].message
+        );
+        assert_eq!(hits[0].severity, Some(Severity::Info));
     }
 
     #[test]
