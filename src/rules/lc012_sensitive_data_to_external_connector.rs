@@ -10,9 +10,12 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::capitalise;
-use super::lc010_sensitive_data_field::{app_word, sensitive_fields_by_step, StepFields};
+use super::lc010_sensitive_data_field::{
+    app_word, group_regulations, level_sentence, regulation_notes, sensitive_fields_by_step,
+    surest, StepFields,
+};
 use super::lc019_unknown_or_blocked_connector::{is_built_in, lookup};
-use crate::model::{App, DataField, Platform, Step};
+use crate::model::{App, DataField, Platform, SensitivityLevel, Step};
 use crate::platforms::common::host_of;
 use crate::policy::Policy;
 use crate::report::Severity;
@@ -42,6 +45,14 @@ fields into what it sends is high; data that only passes through earlier
 steps on its way to the outside step is medium (it may or may not be sent).
 Keys and passwords sent to their own service, and the addresses a message is
 sent to, are not counted.
+
+The finding says how sure lcscan is that the data is sensitive (see LC010):
+*Sensitive* when the field's name and its sample values agree or your policy
+lists it, *Likely sensitive* when only the name (or a checksum-valid value)
+says so, *Check* when the evidence is weak (values merely shaped like phone
+numbers). When every field is only *Check*, the finding is one step lower
+(medium instead of high, low instead of medium). It also names the
+regulations that usually apply (GDPR, HIPAA, PCI DSS) in plain words.
 
 ## Why it matters
 
@@ -223,7 +234,8 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
         };
         let source_name = steps.get(source_id).map_or(source_id, |s| s.name.as_str());
         let direct = source_id == id;
-        let message = if direct {
+        let (level, judged) = surest(app, &fields.fields);
+        let mut message = if direct {
             format!(
                 "{} sends sensitive data ({}) to {target}.",
                 capitalise(&step_ref(app.platform, &step.name)),
@@ -237,17 +249,37 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
                 step_ref(app.platform, &step.name)
             )
         };
+        if let Some(judged) = judged {
+            message.push(' ');
+            message.push_str(&level_sentence(judged));
+        }
+        let mut why = format!(
+            "Once this {}'s data reaches {target}, your organisation no longer controls who reads it or how long it is kept.",
+            app_word(app.platform)
+        );
+        let notes = regulation_notes(&group_regulations(app, &fields.fields));
+        if !notes.is_empty() {
+            why.push(' ');
+            why.push_str(&notes);
+        }
+        // Data that only passes by may not be sent, and weak evidence may not
+        // be personal data: each is worth a look, not an alarm.
+        let severity = match (direct, level == SensitivityLevel::Check) {
+            (true, false) => None,
+            (true, true) | (false, false) => Some(Severity::Medium),
+            (false, true) => Some(Severity::Low),
+        };
         hits.push(Hit {
             location: step.location.clone().with_step(step.name.clone()),
             message,
-            why: format!(
-                "Once this {}'s data reaches {target}, your organisation no longer controls who reads it or how long it is kept.",
-                app_word(app.platform)
-            ),
+            why,
             fix: fix(app.platform),
-            evidence: step.http.as_ref().map(|h| h.url.clone()).filter(|u| !u.is_empty()),
-            // Data that only passes by may not be sent: worth a look, not an alarm.
-            severity: (!direct).then_some(Severity::Medium),
+            evidence: step
+                .http
+                .as_ref()
+                .map(|h| h.url.clone())
+                .filter(|u| !u.is_empty()),
+            severity,
             key: step.id.clone(),
         });
     }
@@ -360,6 +392,40 @@ mod tests {
             c.category = "credential".into();
         }
         assert!(run(&a, &Policy::empty()).is_empty());
+    }
+
+    #[test]
+    fn the_level_and_the_law_are_stated_and_check_only_is_one_step_lower() {
+        use crate::model::{FieldAssessment, SensitivityLevel};
+        let mut a = app("https://hooks.partner.example/in");
+        a.fields[0].step_id = Some("Post".into());
+        a.field_assessments = vec![FieldAssessment {
+            field: "email".into(),
+            level: SensitivityLevel::Sensitive,
+            regulations: vec!["GDPR".into()],
+            reason: "The field 'email' is named like an e-mail address and its sample values look like e-mail addresses (3 of 3).".into(),
+        }];
+        let hits = run(&a, &Policy::empty());
+        assert_eq!(
+            hits[0].message,
+            "The node 'Post' sends sensitive data (e-mail address (email)) to the outside address hooks.partner.example. \
+             Sensitive: the field 'email' is named like an e-mail address and its sample values look like e-mail addresses (3 of 3)."
+        );
+        assert!(
+            hits[0].why.ends_with(
+                "deleted when no longer needed; a leak may have to be reported within 72 hours."
+            ),
+            "{}",
+            hits[0].why
+        );
+        assert_eq!(hits[0].severity, None);
+        a.field_assessments[0].level = SensitivityLevel::Check;
+        assert_eq!(
+            run(&a, &Policy::empty())[0].severity,
+            Some(Severity::Medium)
+        );
+        a.fields[0].step_id = Some("Read customers".into());
+        assert_eq!(run(&a, &Policy::empty())[0].severity, Some(Severity::Low));
     }
 
     #[test]
