@@ -53,7 +53,11 @@ pub fn enrich(apps: &mut [App], policy: &Policy) {
                     field: field.name.clone(),
                     level: SensitivityLevel::LikelySensitive,
                     regulations: fields::regulations(class),
-                    reason: format!("The field '{}' holds {}.", field.name, class.label),
+                    reason: format!(
+                        "The field '{}' holds {}.",
+                        field.name,
+                        with_article(&class.label)
+                    ),
                 },
             };
             assessments.insert(field.name.clone(), judgement);
@@ -61,6 +65,12 @@ pub fn enrich(apps: &mut [App], policy: &Policy) {
         // A BTreeMap yields them sorted by name, as `App::assessment` expects.
         app.field_assessments = assessments.into_values().collect();
     }
+}
+
+/// "an e-mail address", "a card number".
+fn with_article(label: &str) -> String {
+    let an = label.chars().next().is_some_and(|c| "aeioAEIO".contains(c));
+    format!("{} {label}", if an { "an" } else { "a" })
 }
 
 fn level_of(level: fields::Sensitivity) -> SensitivityLevel {

@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{App, FieldClass, Location, Platform};
+use super::lc010_sensitive_data_field::{
+    group_regulations, level_sentence, regulation_notes, surest,
+};
+use crate::model::{App, DataField, FieldClass, Location, Platform, SensitivityLevel};
 use crate::report::Severity;
 use crate::rules::{Context, Hit, Rule};
 
@@ -26,6 +29,13 @@ say they hold high-risk data — national identity numbers, bank and card
 details, salaries, health information, passwords and keys — and that are not
 marked for column security (`<IsSecured>0</IsSecured>` in
 `customizations.xml`). One finding per table, listing the columns.
+
+The finding says how sure lcscan is about the surest column: *Sensitive*
+when your policy lists it, *Likely sensitive* when its name says so (a
+solution carries no row values to confirm it), *Check* for weak evidence —
+a table whose columns are all only *Check* is low instead of medium. It also
+names the regulations that usually apply (GDPR, HIPAA, PCI DSS) in plain
+words.
 
 ## Why it matters
 
@@ -71,8 +81,8 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         .filter(|s| s.raw == "IsSecured: 1")
         .filter_map(|s| s.location.path.strip_suffix("/IsSecured"))
         .collect();
-    // Table → (first column's location, "Column (kind)" list).
-    let mut tables: BTreeMap<&str, (&Location, Vec<String>)> = BTreeMap::new();
+    // Table → (first column's location, "Column (kind)" list, the columns).
+    let mut tables: BTreeMap<&str, (&Location, Vec<String>, Vec<&DataField>)> = BTreeMap::new();
     for field in &app.fields {
         let Some(class) = &field.classification else {
             continue;
@@ -86,31 +96,45 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         let table = field.object.as_deref().unwrap_or("a table");
         let entry = tables
             .entry(table)
-            .or_insert_with(|| (&field.location, Vec::new()));
+            .or_insert_with(|| (&field.location, Vec::new(), Vec::new()));
         entry.1.push(format!("{} ({})", field.name, class.label));
+        entry.2.push(field);
     }
     tables
         .into_iter()
-        .map(|(table, (location, columns))| {
+        .map(|(table, (location, columns, fields))| {
             let shown: Vec<&str> = columns.iter().take(8).map(String::as_str).collect();
             let mut list = shown.join(", ");
             if columns.len() > shown.len() {
                 list.push_str(&format!(" and {} more", columns.len() - shown.len()));
             }
+            let mut message = format!(
+                "The table '{table}' in solution '{}' has sensitive columns without column security: {list}.",
+                app.name
+            );
+            let (level, judged) = surest(app, &fields);
+            if let Some(judged) = judged {
+                message.push(' ');
+                message.push_str(&level_sentence(judged));
+            }
+            let mut why = format!(
+                "Anyone whose security role can read a '{table}' row also sees these columns — in the app, in Excel exports and through the API — even when their job only needs the other columns."
+            );
+            let notes = regulation_notes(&group_regulations(app, &fields));
+            if !notes.is_empty() {
+                why.push(' ');
+                why.push_str(&notes);
+            }
             Hit {
                 location: location.clone(),
-                message: format!(
-                    "The table '{table}' in solution '{}' has sensitive columns without column security: {list}.",
-                    app.name
-                ),
-                why: format!(
-                    "Anyone whose security role can read a '{table}' row also sees these columns — in the app, in Excel exports and through the API — even when their job only needs the other columns."
-                ),
+                message,
+                why,
                 fix: format!(
                     "In make.powerapps.com open the table '{table}', open each listed column and turn on 'Enable column security' under Advanced options, then give access through a column security profile."
                 ),
                 evidence: Some(format!("{} column(s) with IsSecured = 0", columns.len())),
-                severity: None,
+                // Weak evidence only: worth a look.
+                severity: (level == SensitivityLevel::Check).then_some(Severity::Low),
                 key: table.to_string(),
             }
         })
@@ -172,6 +196,52 @@ mod tests {
             hits[0].message,
             "The table 'Employee' in solution 'Contoso HR' has sensitive columns without column security: SSN (national identity number), Salary (salary)."
         );
+    }
+
+    #[test]
+    fn the_surest_column_says_how_sure_with_the_law_in_plain_words() {
+        let mut app = solution(
+            vec![
+                column("Salary", "salary or income", "financial"),
+                column("cr1_ssn", "national identity number", "pii"),
+            ],
+            vec![],
+        );
+        let mut policy = Policy::default();
+        policy
+            .sensitive_fields
+            .insert("cr1_ssn".into(), "pii".into());
+        crate::detect::enrich(std::slice::from_mut(&mut app), &policy);
+        let hits = check(&app, &Context { policy: &policy });
+        assert_eq!(hits.len(), 1);
+        assert!(
+            hits[0]
+                .message
+                .ends_with("Sensitive: your organisation's policy lists 'cr1_ssn' as pii data."),
+            "{}",
+            hits[0].message
+        );
+        assert!(
+            hits[0].why.contains(" GDPR (the EU and UK"),
+            "{}",
+            hits[0].why
+        );
+        assert_eq!(hits[0].severity, None);
+        let mut app = solution(
+            vec![column("Salary", "salary or income", "financial")],
+            vec![],
+        );
+        crate::detect::enrich(std::slice::from_mut(&mut app), &Policy::default());
+        let hits = run(&app);
+        assert!(
+            hits[0].message.ends_with(
+                "Likely sensitive: the field 'Salary' is named like a salary or income."
+            ),
+            "{}",
+            hits[0].message
+        );
+        app.field_assessments[0].level = SensitivityLevel::Check;
+        assert_eq!(run(&app)[0].severity, Some(Severity::Low));
     }
 
     #[test]

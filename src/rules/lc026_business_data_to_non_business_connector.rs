@@ -11,6 +11,9 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::capitalise;
+use super::lc010_sensitive_data_field::{
+    group_regulations, level_sentence, regulation_notes, sensitive_fields_by_step, surest,
+};
 use super::lc012_sensitive_data_to_external_connector::is_internal_host;
 use super::lc019_unknown_or_blocked_connector::{is_built_in, lookup};
 use crate::model::{App, Platform, Step, StepKind};
@@ -44,7 +47,12 @@ connectors included), or to an HTTP call that sends data (POST, PUT, PATCH,
 DELETE) to an outside address. One finding per receiving action (medium).
 A flow that only *uses* both kinds without a path between them is reported
 once, as low. Actions to which the sensitive-data rule (LC012) already traces
-personal fields are left to it.
+personal fields are left to it. When the business action also reads fields
+lcscan recognises as sensitive (for example the addresses a mail is sent to,
+which LC012 does not count as data leaving), the finding lists them, says how
+sure lcscan is (*Sensitive*, *Likely sensitive* or *Check*, see LC010) and
+names the regulations that usually apply in plain words; the severity stays
+medium either way.
 
 ## Why it matters
 
@@ -215,6 +223,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             .into_iter()
             .map(|h| h.key)
             .collect();
+    let sensitive = sensitive_fields_by_step(app);
     let mut hits = Vec::new();
     for sink in &outside {
         let Some(source_id) = origin.get(sink.id.as_str()).copied() else {
@@ -229,14 +238,31 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             continue;
         };
         let source_name = app.step(source_id).map_or(source_id, |s| s.name.as_str());
+        let mut message = format!(
+            "{} passes data read from the business connector {from} (by {}) to {to}.",
+            capitalise(&step_ref(app.platform, &sink.name)),
+            step_ref(app.platform, source_name)
+        );
+        let mut why = why();
+        if let Some(fields) = sensitive.iter().find(|g| g.step_id == Some(source_id)) {
+            message.push_str(&format!(
+                " The data read includes sensitive fields: {}.",
+                fields.describe(5)
+            ));
+            if let (_, Some(judged)) = surest(app, &fields.fields) {
+                message.push(' ');
+                message.push_str(&level_sentence(judged));
+            }
+            let notes = regulation_notes(&group_regulations(app, &fields.fields));
+            if !notes.is_empty() {
+                why.push(' ');
+                why.push_str(&notes);
+            }
+        }
         hits.push(Hit {
             location: sink.location.clone().with_step(sink.name.clone()),
-            message: format!(
-                "{} passes data read from the business connector {from} (by {}) to {to}.",
-                capitalise(&step_ref(app.platform, &sink.name)),
-                step_ref(app.platform, source_name)
-            ),
-            why: why(),
+            message,
+            why,
             fix: fix(app.platform, &sink.name),
             evidence: sink
                 .http
@@ -417,6 +443,49 @@ mod tests {
         );
         b.platform = Platform::LogicApps;
         assert!(run(&b, &Policy::default()).is_empty());
+    }
+
+    #[test]
+    fn sensitive_fields_of_the_source_are_named_with_their_level() {
+        use crate::model::{DataField, FieldClass, FieldUse};
+        let mut a = app(
+            vec![
+                step("Get_items", Some("shared_sharepointonline")),
+                step("Create_file", Some("shared_dropbox")),
+            ],
+            &[("Get_items", "Create_file")],
+        );
+        // A recipient address: LC012 does not count it as data leaving.
+        a.fields.push(DataField {
+            name: "To".into(),
+            usage: FieldUse::Read,
+            step_id: Some("Get_items".into()),
+            classification: Some(FieldClass {
+                category: "pii".into(),
+                label: "e-mail address".into(),
+            }),
+            location: Location::new(
+                "flow.json",
+                "/properties/definition/actions/Get_items/inputs/to",
+            ),
+            ..DataField::default()
+        });
+        crate::detect::enrich(std::slice::from_mut(&mut a), &Policy::default());
+        let hits = run(&a, &Policy::default());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert!(
+            hits[0].message.ends_with(
+                "The data read includes sensitive fields: e-mail address (To). Likely sensitive: the field 'To' holds an e-mail address."
+            ),
+            "{}",
+            hits[0].message
+        );
+        assert!(
+            hits[0].why.contains("GDPR (the EU and UK"),
+            "{}",
+            hits[0].why
+        );
+        assert_eq!(hits[0].severity, None);
     }
 
     #[test]
