@@ -145,6 +145,70 @@ pub enum ScanError {
 }
 
 impl ScanError {
+    /// The same error with control characters in its text (an XML parser
+    /// quoting the byte it choked on, a crafted archive member name) written
+    /// as `\u{1b}`, so a message never sends raw escapes to a terminal, and
+    /// each quoted part cut to 240 characters (a parser quoting a mismatched
+    /// tag name of megabytes must not make a megabyte message).
+    pub fn printable(self) -> ScanError {
+        const MAX_CHARS: usize = 240;
+        fn clean(text: String) -> String {
+            let long = text.chars().nth(MAX_CHARS).is_some();
+            if !long && !text.chars().any(char::is_control) {
+                return text;
+            }
+            let mut out: String = text
+                .chars()
+                .take(MAX_CHARS)
+                .map(|c| {
+                    if c.is_control() {
+                        format!("\\u{{{:x}}}", u32::from(c))
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            if long {
+                out.push('…');
+            }
+            out
+        }
+        match self {
+            ScanError::UnknownFormat { detail } => ScanError::UnknownFormat {
+                detail: clean(detail),
+            },
+            ScanError::NotAnExport { kind } => ScanError::NotAnExport { kind: clean(kind) },
+            ScanError::NotAnApp { detail } => ScanError::NotAnApp {
+                detail: clean(detail),
+            },
+            ScanError::InvalidJson {
+                line,
+                column,
+                reason,
+            } => ScanError::InvalidJson {
+                line,
+                column,
+                reason: clean(reason),
+            },
+            ScanError::InvalidXml { reason } => ScanError::InvalidXml {
+                reason: clean(reason),
+            },
+            ScanError::BrokenZip { reason } => ScanError::BrokenZip {
+                reason: clean(reason),
+            },
+            ScanError::UnsupportedCompression { method } => ScanError::UnsupportedCompression {
+                method: clean(method),
+            },
+            ScanError::InvalidPolicy { reason } => ScanError::InvalidPolicy {
+                reason: clean(reason),
+            },
+            ScanError::BrokenTarGz { reason } => ScanError::BrokenTarGz {
+                reason: clean(reason),
+            },
+            other => other,
+        }
+    }
+
     /// A stable identifier for each kind of error.
     pub fn code(&self) -> &'static str {
         match self {

@@ -84,7 +84,7 @@ pub fn scan_with_progress(
     progress: &mut dyn FnMut(Stage),
 ) -> Result<Report, ScanError> {
     progress(Stage::Reading);
-    let bundle = ingest::ingest(input, file_name, &policy.limits)?;
+    let bundle = ingest::ingest(input, file_name, &policy.limits).map_err(ScanError::printable)?;
     let mut notes: Vec<report::Note> = bundle
         .skipped
         .iter()
@@ -95,7 +95,7 @@ pub fn scan_with_progress(
         .collect();
 
     progress(Stage::Parsing);
-    let mut apps = platforms::parse(&bundle, &mut notes)?;
+    let mut apps = platforms::parse(&bundle, &mut notes).map_err(ScanError::printable)?;
     detect::enrich(&mut apps, policy);
     let model = model::Model { apps };
 

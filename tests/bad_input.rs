@@ -1042,3 +1042,50 @@ fn archive_member_names_cannot_inject_terminal_escapes() {
     );
     assert!(!std::path::Path::new("/etc/x.json").exists());
 }
+
+// Found by tests/fuzz_smoke.rs: error messages quoted raw input.
+
+#[test]
+fn xml_error_quoting_a_control_character_escapes_it() {
+    // roxmltree names the character it choked on; an ESC or NUL there must
+    // not reach a terminal raw.
+    for (bytes, shown) in [
+        (&b"<Flow xmlns=\"urn:x\"\x00 a=\"1\"></Flow>"[..], "\\u{0}"),
+        (&b"<Flow><a\x1b[2J></a></Flow>"[..], "\\u{1b}"),
+        (&b"<Flow><label>x</label\x7f></Flow>"[..], "\\u{7f}"),
+    ] {
+        let e = err(bytes, "Orders.flow-meta.xml");
+        assert_eq!(e.code(), "invalid-xml", "{e}");
+        let msg = e.to_string();
+        assert!(!msg.chars().any(char::is_control), "{msg:?}");
+        assert!(msg.contains(shown), "{msg:?}");
+    }
+}
+
+#[test]
+fn xml_error_quoting_a_huge_tag_name_is_cut_short() {
+    // A mismatched closing tag: the parser's message quotes the expected
+    // name in full. A 1 MB name must not make a 1 MB error message.
+    let name = "Vers".repeat(256 * 1024);
+    let xml = format!("<Flow><{name}>x</{name}x></Flow>");
+    let e = err(xml.as_bytes(), "Orders.flow-meta.xml");
+    assert_eq!(e.code(), "invalid-xml", "{e}");
+    let msg = e.to_string();
+    assert!(msg.len() < 1200, "{} bytes", msg.len());
+    assert!(msg.contains("VersVers") && msg.contains('…'), "{msg}");
+    assert!(msg.ends_with("export it again."), "{msg}");
+}
+
+#[test]
+fn zip_member_names_in_an_error_are_escaped() {
+    // A zip with nothing readable lists what it holds: crafted names appear
+    // with their escapes written out.
+    let zip = zip_of(
+        &[("\u{1b}[2J\u{1b}[31mevil\u{7}.png", b"\x89PNG\r\n\x1a\nfake")],
+        CompressionMethod::Deflated,
+    );
+    let e = err(&zip, "export.zip");
+    let msg = e.to_string();
+    assert!(!msg.chars().any(char::is_control), "{msg:?}");
+    assert!(msg.contains("\\u{1b}[31mevil\\u{7}.png"), "{msg}");
+}
