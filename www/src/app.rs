@@ -228,6 +228,7 @@ pub fn app() -> Html {
                     <Results state={state.clone()} dispatch={dispatch.clone()} />
                 }
                 <Compare on_compare={compare} busy={state.diff_busy} result={state.diff.clone()} />
+                <crate::catalog::Catalog />
             </main>
             <footer class="foot">
                 <p>{ "Findings follow the OWASP Citizen Development Top 10. lcscan makes no network requests while scanning and stores nothing." }</p>
@@ -602,7 +603,7 @@ fn drop_zone(props: &FilesProps) -> Html {
                 ondragleave={on_drag_leave}
                 ondrop={on_drop}>
                 <p class="drop-title">{ "Drop your app export here, or press to choose files" }</p>
-                <p id="drop-help" class="drop-help">{ "n8n workflow .json, Power Automate definition.json or export .zip, Power Platform solution .zip, Power Apps .msapp, Logic Apps template or workflow.json, Salesforce .flow-meta.xml, Node-RED flows.json, Make blueprint. Several files at once are fine." }</p>
+                <p id="drop-help" class="drop-help">{ "Exports from n8n, Power Automate, Logic Apps, Power Platform solutions, Power Apps canvas apps, Salesforce Flow, Node-RED, Make, Appsmith, ToolJet, Retool, UiPath, Zapier, Budibase and Windmill: the .json, .zip, .msapp, .xml, .xaml, .yaml or .tar.gz file the platform gives you. Several files at once are fine." }</p>
             </div>
             <label class="visually-hidden" for="file-input">{ "Export files" }</label>
             <input id="file-input" class="visually-hidden" type="file" multiple=true

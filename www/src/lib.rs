@@ -9,6 +9,7 @@
 
 pub mod app;
 mod bridge;
+pub mod catalog;
 pub mod embed;
 pub mod policy;
 pub mod state;
