@@ -17,20 +17,25 @@ const MAX_VALUES_PER_FIELD: usize = 20;
 /// Fill in what parsers leave to the detectors: each field's classification
 /// (from its name, or from its values when the name says nothing) and how
 /// sure that is ([`App::field_assessments`]), from the field's name and the
-/// literal sample / default values the export keeps under the same key
-/// (n8n pinned data, canvas-app static data, Set-node and variable values).
+/// literal sample / default values the export keeps for it: under the same
+/// key (n8n pinned data, variables) or beside the field's name in the same
+/// object (`{name: "customerEmail", value: "jane@…"}` in an n8n Set node, a
+/// form field's default value or placeholder).
 pub fn enrich(apps: &mut [App], policy: &Policy) {
     for app in apps {
         let values = values_by_key(&app.values);
+        let beside = values_by_place(&app.values);
         let mut judged: HashMap<String, Option<fields::Assessment>> = HashMap::new();
         let mut assessments: BTreeMap<String, FieldAssessment> = BTreeMap::new();
         for field in &mut app.fields {
             let assessment = judged.entry(field.name.clone()).or_insert_with(|| {
-                let samples = values
+                let mut samples: Vec<&str> = values
                     .get(field.name.to_lowercase().as_str())
-                    .map(Vec::as_slice)
+                    .cloned()
                     .unwrap_or_default();
-                fields::assess(&field.name, samples, policy)
+                samples.extend(values_beside(&beside, field));
+                samples.truncate(MAX_VALUES_PER_FIELD);
+                fields::assess(&field.name, &samples, policy)
             });
             if field.classification.is_none() {
                 field.classification = assessment.as_ref().map(|a| a.class.clone());
@@ -97,6 +102,55 @@ fn values_by_key(values: &[Value]) -> HashMap<String, Vec<&str>> {
         let list = out.entry(v.key.to_lowercase()).or_default();
         if list.len() < MAX_VALUES_PER_FIELD {
             list.push(v.value.as_str());
+        }
+    }
+    out
+}
+
+/// Keys that hold a field's value next to its name in the same object.
+const VALUE_KEYS: &[&str] = &[
+    "value",
+    "stringValue",
+    "defaultValue",
+    "default",
+    "placeholder",
+    "example",
+];
+
+/// Literal values under [`VALUE_KEYS`], by (file, path of the object holding them).
+fn values_by_place(values: &[Value]) -> HashMap<(&str, &str), Vec<&str>> {
+    let mut out: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
+    for v in values {
+        if v.kind != ValueKind::Literal || !VALUE_KEYS.contains(&v.key.as_str()) {
+            continue;
+        }
+        let Some((parent, _)) = v.location.path.rsplit_once('/') else {
+            continue;
+        };
+        let list = out.entry((v.location.file.as_str(), parent)).or_default();
+        if list.len() < MAX_VALUES_PER_FIELD {
+            list.push(v.value.as_str());
+        }
+    }
+    out
+}
+
+/// Values in the object that names the field: the field's location is the
+/// object itself (`/formFields/values/0`) or its `name` key (`…/0/name`).
+fn values_beside<'a>(
+    beside: &HashMap<(&str, &str), Vec<&'a str>>,
+    field: &crate::model::DataField,
+) -> Vec<&'a str> {
+    let file = field.location.file.as_str();
+    let path = field.location.path.as_str();
+    let object = path.rsplit_once('/').map_or("", |(parent, _)| parent);
+    let mut out: Vec<&str> = Vec::new();
+    for place in [path, object] {
+        if place.is_empty() {
+            continue;
+        }
+        if let Some(list) = beside.get(&(file, place)) {
+            out.extend(list.iter().copied());
         }
     }
     out
@@ -177,6 +231,39 @@ mod tests {
         let b = enriched(b, &Policy::empty());
         assert!(b.field_assessments.is_empty());
         assert!(b.fields[0].classification.is_none());
+    }
+
+    #[test]
+    fn values_beside_the_name_count() {
+        use crate::model::Location;
+        let loc = Location::new("wf.json", "/nodes/1/parameters/assignments/assignments/0");
+        let mut a = App {
+            fields: vec![DataField {
+                name: "customerEmail".into(),
+                location: loc.child("name"),
+                ..DataField::default()
+            }],
+            ..App::default()
+        };
+        a.values = vec![
+            Value {
+                key: "value".into(),
+                value: "jane@fake.test".into(),
+                location: loc.child("value"),
+                ..Value::default()
+            },
+            // Another assignment's value is not this field's.
+            Value {
+                key: "value".into(),
+                value: "yes".into(),
+                location: loc.index(9).child("value"),
+                ..Value::default()
+            },
+        ];
+        let a = enriched(a, &Policy::empty());
+        let j = a.assessment("customerEmail").unwrap();
+        assert_eq!(j.level, SensitivityLevel::Sensitive);
+        assert!(j.reason.contains("(1 of 1)"), "{}", j.reason);
     }
 
     #[test]

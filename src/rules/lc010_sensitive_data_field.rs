@@ -252,7 +252,13 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         } else {
             where_
         };
-        let mut message = format!("{subject} handles {kind}: {}.", group.describe(8));
+        // Weak evidence: say it may be so, not that it is.
+        let verb = if level == SensitivityLevel::Check {
+            "may handle"
+        } else {
+            "handles"
+        };
+        let mut message = format!("{subject} {verb} {kind}: {}.", group.describe(8));
         if let Some(judged) = judged {
             message.push(' ');
             message.push_str(&level_sentence(judged));
@@ -441,6 +447,9 @@ mod tests {
             "{}",
             hits[0].message
         );
+        assert!(hits[0]
+            .message
+            .starts_with("The node 'Send' may handle personal data: phone number (col3)."));
         assert_eq!(hits[0].severity, Some(Severity::Info));
     }
 

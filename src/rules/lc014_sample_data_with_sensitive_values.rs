@@ -222,9 +222,12 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             labels.push(format!("and {more} more"));
         }
         let mut why = if found.secret {
-            "Everyone who gets this export can read the saved data, and the key or password in it still works for whoever finds it.".to_string()
+            format!("{} can read the saved data, and the key or password in it still works for whoever finds it.", readers(app.platform))
         } else {
-            "Everyone who gets this export can read the saved data, which looks like real people's details.".to_string()
+            format!(
+                "{} can read the saved data, which looks like real people's details.",
+                readers(app.platform)
+            )
         };
         let notes = regulation_notes(&found.regulations);
         if !notes.is_empty() {
@@ -232,8 +235,13 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             why.push_str(&notes);
         }
         let mut message = format!(
-            "{} ({records}) is saved in the export and holds {}.",
+            "{} ({records}) is saved {} and holds {}.",
             saved_data(app.platform, step_name.as_deref()),
+            if app.platform == Platform::PowerApps {
+                "inside the app file"
+            } else {
+                "in the export"
+            },
             labels.join(", ")
         );
         if let Some(judged) = &found.surest {
@@ -274,6 +282,16 @@ fn level_sentence(judged: &Assessment) -> String {
 }
 
 /// What the saved data is called on the platform, to start the message.
+/// Who can read what is saved, in the platform's terms.
+fn readers(platform: Platform) -> &'static str {
+    match platform {
+        Platform::PowerApps => {
+            "Everyone the app is shared with, and everyone who gets this app file,"
+        }
+        _ => "Everyone who gets this export",
+    }
+}
+
 fn saved_data(platform: Platform, step: Option<&str>) -> String {
     match (platform, step) {
         (Platform::N8n, Some(s)) => format!("The test data pinned to {}", step_ref(platform, s)),
@@ -448,7 +466,7 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert!(
             hits[0].message.starts_with(
-                "The table 'Staff' imported into the app (2 records) is saved in the export and holds e-mail address (Email). Sensitive:"
+                "The table 'Staff' imported into the app (2 records) is saved inside the app file and holds e-mail address (Email). Sensitive:"
             ),
             "{}",
             hits[0].message
