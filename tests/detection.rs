@@ -100,6 +100,8 @@ struct Outcome {
     overall: Tally,
     per_category: BTreeMap<String, Tally>,
     fp_by_kind: BTreeMap<String, usize>,
+    /// Held-out set only: overall figures per batch (`a`, `b`).
+    per_batch: BTreeMap<String, Tally>,
     provider_right: usize,
     provider_checked: usize,
     info_ok: usize,
@@ -116,6 +118,7 @@ fn evaluate() -> Outcome {
         overall: Tally::default(),
         per_category: BTreeMap::new(),
         fp_by_kind: BTreeMap::new(),
+        per_batch: BTreeMap::new(),
         provider_right: 0,
         provider_checked: 0,
         info_ok: 0,
@@ -277,6 +280,7 @@ const HELDOUT_DIR: &str = concat!(
 
 struct Label {
     id: u64,
+    batch: String,
     file: String,
     label: String,
     category: String,
@@ -294,6 +298,7 @@ fn heldout_labels() -> Vec<Label> {
             let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
             Label {
                 id: v.get("id").and_then(|x| x.as_u64()).unwrap_or(0),
+                batch: s("batch"),
                 file: s("file"),
                 label: s("label"),
                 category: s("category"),
@@ -342,6 +347,7 @@ fn evaluate_heldout() -> Outcome {
         overall: Tally::default(),
         per_category: BTreeMap::new(),
         fp_by_kind: BTreeMap::new(),
+        per_batch: BTreeMap::new(),
         provider_right: 0,
         provider_checked: 0,
         info_ok: 0,
@@ -365,6 +371,11 @@ fn evaluate_heldout() -> Outcome {
         for l in &mine {
             let mut any_hit = Vec::new();
             for (vi, (text, hits)) in values.iter().enumerate() {
+                // A very short label (Freshdesk's dummy password `X`) would
+                // "occur" inside unrelated values: it must be the whole value.
+                if l.value.len() < 4 && text.trim() != l.value {
+                    continue;
+                }
                 for (s, e) in occurrences(text, &l.value) {
                     for (hi, h) in hits.iter().enumerate() {
                         if h.start < e && s < h.end {
@@ -383,6 +394,7 @@ fn evaluate_heldout() -> Outcome {
                 "secret" => {
                     if alarms.is_empty() {
                         tally.fn_ += 1;
+                        out.per_batch.entry(l.batch.clone()).or_default().fn_ += 1;
                         out.overall.fn_ += 1;
                         let seen = values.iter().any(|(t, _)| t.contains(&l.value));
                         out.problems.push(format!(
@@ -399,6 +411,7 @@ fn evaluate_heldout() -> Outcome {
                         ));
                     } else {
                         tally.tp += 1;
+                        out.per_batch.entry(l.batch.clone()).or_default().tp += 1;
                         out.overall.tp += 1;
                         if l.provider != "generic" {
                             out.provider_checked += 1;
@@ -424,9 +437,11 @@ fn evaluate_heldout() -> Outcome {
                 "not-secret" => {
                     if any_hit.is_empty() {
                         tally.tn += 1;
+                        out.per_batch.entry(l.batch.clone()).or_default().tn += 1;
                         out.overall.tn += 1;
                     } else {
                         tally.fp += 1;
+                        out.per_batch.entry(l.batch.clone()).or_default().fp += 1;
                         out.overall.fp += 1;
                         *out.fp_by_kind.entry(l.kind.clone()).or_default() += 1;
                         out.problems.push(format!(
@@ -461,11 +476,13 @@ fn evaluate_heldout() -> Outcome {
             }
         }
         // Alarms nobody planted: false alarms on the rest of the export.
+        let batch = mine.first().map(|l| l.batch.clone()).unwrap_or_default();
         for (vi, (text, hits)) in values.iter().enumerate() {
             for (hi, h) in hits.iter().enumerate() {
                 if h.confidence > Confidence::Low && !claimed.contains(&(vi, hi)) {
                     let tally = out.per_category.entry("unlabelled".into()).or_default();
                     tally.fp += 1;
+                    out.per_batch.entry(batch.clone()).or_default().fp += 1;
                     out.overall.fp += 1;
                     *out.fp_by_kind.entry("unlabelled".into()).or_default() += 1;
                     out.problems.push(format!(
@@ -514,6 +531,17 @@ fn print_table(title: &str, out: &Outcome) {
         out.provider_right, out.provider_checked, out.info_ok, out.info_total
     );
     println!("false alarms by kind: {:?}", out.fp_by_kind);
+    for (batch, t) in &out.per_batch {
+        println!(
+            "batch {batch}: {} secrets, {} found, {} look-alikes, {} false alarms, precision {:.3}, recall {:.3}",
+            t.tp + t.fn_,
+            t.tp,
+            t.tn + t.fp,
+            t.fp,
+            t.precision(),
+            t.recall()
+        );
+    }
     for p in &out.problems {
         println!("  {p}");
     }
