@@ -106,8 +106,20 @@ pub fn build(model: &Model, policy: &Policy) -> Inventory {
                     object: f.object.clone(),
                     uses: 0,
                     components: Vec::new(),
+                    level: None,
+                    regulations: Vec::new(),
                 });
             item.uses += 1;
+            if let Some(judged) = app.assessment(&f.name) {
+                if item.level.is_none_or(|l| judged.level > l) {
+                    item.level = Some(judged.level);
+                }
+                for r in &judged.regulations {
+                    if !item.regulations.contains(r) {
+                        item.regulations.push(r.clone());
+                    }
+                }
+            }
             if !item.components.contains(&app.name) {
                 item.components.push(app.name.clone());
             }

@@ -246,6 +246,13 @@ pub struct FieldItem {
     pub object: Option<String>,
     pub uses: usize,
     pub components: Vec<String>,
+    /// How sure lcscan is that the field holds sensitive data (the surest
+    /// judgement across components); absent when it was not judged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<crate::model::SensitivityLevel>,
+    /// Regulations that usually apply (`GDPR`, `HIPAA`, `PCI DSS`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regulations: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

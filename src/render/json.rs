@@ -77,6 +77,8 @@ mod tests {
             object: Some("Contact".into()),
             uses: 1,
             components: vec![],
+            level: Some(crate::model::SensitivityLevel::LikelySensitive),
+            regulations: vec!["GDPR".into()],
         });
         let v: serde_json::Value = serde_json::from_str(&render(&r)).unwrap();
         let mut all = Vec::new();

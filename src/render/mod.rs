@@ -254,7 +254,14 @@ pub(crate) fn inventory_tables(report: &Report) -> Vec<InventoryTable> {
         },
         InventoryTable {
             title: "Sensitive data fields",
-            head: &["Field", "Kind of data", "Category", "Uses"],
+            head: &[
+                "Field",
+                "Kind of data",
+                "Category",
+                "How sure",
+                "Regulations",
+                "Uses",
+            ],
             rows: inv
                 .sensitive_fields
                 .iter()
@@ -263,6 +270,8 @@ pub(crate) fn inventory_tables(report: &Report) -> Vec<InventoryTable> {
                         f.name.clone(),
                         f.label.clone(),
                         f.category.clone(),
+                        f.level.map_or("", |l| l.as_str()).to_string(),
+                        f.regulations.join(", "),
                         f.uses.to_string(),
                     ]
                 })
@@ -444,6 +453,60 @@ mod tests {
             assert_eq!(f.name().parse::<Format>(), Ok(f));
         }
         assert!("pdf".parse::<Format>().unwrap_err().contains("sarif"));
+    }
+
+    /// The sensitive-fields table says how sure lcscan is and which
+    /// regulations apply, from a real scan (name + values, value only).
+    #[test]
+    fn sensitive_fields_table_shows_level_and_regulations() {
+        let bytes = include_bytes!(
+            "../../tests/fixtures/rules/LC010-sensitive-data-field/bad-n8n-levels-from-sample-values.json"
+        );
+        let policy = crate::Policy::empty();
+        let r = crate::scan(bytes, "levels.json", &policy).unwrap();
+        let level = |name: &str| {
+            r.inventory
+                .sensitive_fields
+                .iter()
+                .find(|f| f.name == name)
+                .and_then(|f| f.level)
+        };
+        use crate::model::SensitivityLevel;
+        assert_eq!(level("customerEmail"), Some(SensitivityLevel::Sensitive));
+        assert_eq!(level("col3"), Some(SensitivityLevel::Check));
+        let tables = inventory_tables(&r);
+        let t = tables
+            .iter()
+            .find(|t| t.title == "Sensitive data fields")
+            .unwrap();
+        assert!(t.head.contains(&"How sure") && t.head.contains(&"Regulations"));
+        assert!(
+            t.rows.contains(&vec![
+                "customerEmail".to_string(),
+                "e-mail address".into(),
+                "pii".into(),
+                "Sensitive".into(),
+                "GDPR".into(),
+                "1".into(),
+            ]),
+            "{:?}",
+            t.rows
+        );
+        let json = render(&r, Format::Json);
+        assert!(json.contains("\"level\": \"check\""), "{json}");
+        assert_eq!(
+            json,
+            render(
+                &crate::scan(bytes, "levels.json", &policy).unwrap(),
+                Format::Json
+            )
+        );
+        for f in [Format::Text, Format::Markdown, Format::Html] {
+            assert!(
+                render(&r, f).contains("Likely sensitive") || render(&r, f).contains("Sensitive"),
+                "{f:?}"
+            );
+        }
     }
 
     #[test]
