@@ -568,4 +568,15 @@ fn heldout_exports_precision_and_recall() {
         o.recall()
     );
     assert_eq!(out.info_ok, out.info_total, "low-confidence items");
+    // Each batch on its own, so a regression in the harder batch B is not
+    // hidden by the larger batch A (figures in docs/detection.md).
+    for (batch, t) in &out.per_batch {
+        assert!(
+            t.precision() >= 0.90 && t.recall() >= 0.90,
+            "batch {batch}: precision {:.3}, recall {:.3} below 0.90",
+            t.precision(),
+            t.recall()
+        );
+    }
+    assert_eq!(out.per_batch.len(), 2, "batches a and b");
 }
