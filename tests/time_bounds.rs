@@ -425,3 +425,158 @@ fn archive_with_many_workflows() {
     assert_eq!(small.components.len(), n);
     assert_eq!(big.components.len(), 4 * n);
 }
+
+// ---------------------------------------------------------------------------
+// The newer readers: Windmill YAML, YAML aliases, Retool Transit, UiPath
+// XAML, Budibase tar.gz.
+// ---------------------------------------------------------------------------
+
+/// A Windmill flow.yaml of `n` modules, each with a literal URL and a script.
+fn windmill_flow(n: usize) -> String {
+    let mut s = String::from("summary: Many steps\nvalue:\n  modules:\n");
+    for i in 0..n {
+        let _ = write!(
+            s,
+            "    - id: m{i}\n      summary: Step {i}\n      value:\n        type: rawscript\n        \
+             content: |\n          const r = await fetch('http://api{i}.example.test/x?token=' + t);\n        \
+             input_transforms:\n          url:\n            type: static\n            value: http://host{i}.example.test/api\n          \
+             key:\n            type: javascript\n            expr: flow_input.key\n        language: deno\n"
+        );
+    }
+    s
+}
+
+#[test]
+fn windmill_flow_with_many_modules() {
+    let n = 200 * SCALE;
+    let [small, big] = assert_linear("windmill modules", n, |n| {
+        (
+            windmill_flow(n).into_bytes(),
+            "f/ops/big.flow/flow.yaml".into(),
+        )
+    });
+    assert!(steps(&small) >= n, "{}", steps(&small));
+    assert!(steps(&big) >= 4 * n, "{}", steps(&big));
+}
+
+#[test]
+fn yaml_with_many_aliases() {
+    // Aliases are copied: n aliases of a 10-value anchor cost n × 10, no more.
+    let n = 400 * SCALE;
+    assert_linear("yaml aliases", n, |n| {
+        let mut s = String::from(
+            "summary: Aliases\nshared: &s [a, b, c, d, e, f, g, h, i]\nvalue:\n  modules: []\nlist:\n",
+        );
+        for _ in 0..n {
+            s.push_str("  - *s\n");
+        }
+        (s.into_bytes(), "f/ops/alias.flow/flow.yaml".into())
+    });
+}
+
+/// A Retool JSON export whose Transit `appState` holds `n` REST queries, the
+/// later ones using cache references the way Retool writes them.
+fn retool_export(n: usize) -> Vec<u8> {
+    let mut plugins = Vec::with_capacity(n);
+    for i in 0..n {
+        let (tag, map) = if i == 0 {
+            ("\"~#iR\"", "\"^ \"")
+        } else {
+            ("\"^0\"", "\"^ \"")
+        };
+        plugins.push(format!(
+            "\"q{i}\",[{tag},[{map},\"n\",\"pluginTemplate\",\"v\",[{map},\"id\",\"q{i}\",\"type\",\"datasource\",\
+             \"subtype\",\"RESTQuery\",\"template\",[\"~#iM\",[\"query\",\"http://api{i}.example.test/x?api_key=FAKE{i:08}\",\
+             \"type\",\"GET\"]]]]]"
+        ));
+    }
+    let state = format!(
+        "[\"~#iR\",[\"^ \",\"n\",\"appTemplate\",\"v\",[\"^ \",\"plugins\",[\"~#iOM\",[{}]]]]]",
+        plugins.join(",")
+    );
+    json!({"uuid": "cccccccc-dddd-4eee-8fff-000000000001",
+           "page": {"id": 1, "data": {"appState": state}, "changesRecord": [], "pageId": 7, "userId": 3},
+           "modules": {}})
+    .to_string()
+    .into_bytes()
+}
+
+#[test]
+fn retool_transit_with_many_queries() {
+    let n = 100 * SCALE;
+    let [small, big] = assert_linear("retool transit queries", n, |n| {
+        (retool_export(n), "orders-export.json".into())
+    });
+    assert!(steps(&small) >= n, "{}", steps(&small));
+    assert!(steps(&big) >= 4 * n, "{}", steps(&big));
+}
+
+/// A UiPath workflow of `n` HTTP activities with header secrets.
+fn uipath_xaml(n: usize) -> String {
+    let mut s = String::from(
+        "<Activity x:Class=\"Main\" xmlns=\"http://schemas.microsoft.com/netfx/2009/xaml/activities\" \
+         xmlns:ui=\"http://schemas.uipath.com/workflow/activities\" \
+         xmlns:uwah=\"clr-namespace:UiPath.Web.Activities;assembly=UiPath.Web.Activities\" \
+         xmlns:x=\"http://schemas.microsoft.com/winfx/2006/xaml\"><Sequence DisplayName=\"Main\">",
+    );
+    for i in 0..n {
+        let _ = write!(
+            s,
+            "<uwah:HttpClient AcceptFormat=\"JSON\" DisplayName=\"Call {i}\" EndPoint=\"http://api{i}.example.test/v1\" Method=\"POST\">\
+             <uwah:HttpClient.Headers><InArgument x:TypeArguments=\"x:String\" x:Key=\"X-Api-Key\">k9Qw2Lp7Zx4Vb8Nm3Rt6Yh1J{i:08}</InArgument>\
+             </uwah:HttpClient.Headers></uwah:HttpClient>"
+        );
+    }
+    s.push_str("</Sequence></Activity>");
+    s
+}
+
+#[test]
+fn uipath_workflow_with_many_activities() {
+    let n = 200 * SCALE;
+    let [small, big] = assert_linear("uipath activities", n, |n| {
+        (uipath_xaml(n).into_bytes(), "Main.xaml".into())
+    });
+    assert!(steps(&small) >= n, "{}", steps(&small));
+    assert!(steps(&big) >= 4 * n, "{}", steps(&big));
+}
+
+/// A Budibase dump (`db.txt`, CouchDB line-delimited JSON) of `n` REST
+/// queries on one datasource, packed as a `.tar.gz` app export.
+fn budibase_export(n: usize) -> Vec<u8> {
+    use flate2::write::GzEncoder;
+    let mut docs = vec![
+        json!({"_id": "app_metadata", "type": "app", "appId": "app_fake_1", "name": "Big app", "url": "/big"}),
+        json!({"_id": "datasource_rest0001", "type": "datasource", "name": "API", "source": "REST",
+               "config": {"url": "http://api.example.test", "defaultHeaders": {"Authorization": "Bearer FAKEw4Rt8YhN2mQ9sLk3Vb7Xc1Pz"}}}),
+    ];
+    for i in 0..n {
+        docs.push(json!({"_id": format!("query_{i:06}"), "type": "query", "datasourceId": "datasource_rest0001",
+                         "name": format!("Query {i}"), "queryVerb": "read",
+                         "fields": {"path": format!("/items/{i}"), "headers": {"X-Api-Key": format!("FAKEKEY{i:012}")}}}));
+    }
+    let dump = format!(
+        "{}\n{}\n",
+        json!({"version": "1.2.10", "db_type": "http", "db_info": {"db_name": "app_fake_1", "doc_count": n + 2}}),
+        json!({ "docs": docs })
+    );
+    let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+    let mut header = tar::Header::new_gnu();
+    header.set_size(dump.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    builder
+        .append_data(&mut header, "db.txt", dump.as_bytes())
+        .unwrap();
+    builder.into_inner().unwrap().finish().unwrap()
+}
+
+#[test]
+fn budibase_export_with_many_queries() {
+    let n = 200 * SCALE;
+    let [small, big] = assert_linear("budibase queries", n, |n| {
+        (budibase_export(n), "app-export.tar.gz".into())
+    });
+    assert!(steps(&small) >= n, "{}", steps(&small));
+    assert!(steps(&big) >= 4 * n, "{}", steps(&big));
+}
