@@ -221,8 +221,19 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             labels.truncate(6);
             labels.push(format!("and {more} more"));
         }
+        // Only weak evidence and no secret: worth a look, not an alarm.
+        let weak = !found.secret
+            && found
+                .surest
+                .as_ref()
+                .is_none_or(|j| j.level == Sensitivity::Check);
         let mut why = if found.secret {
             format!("{} can read the saved data, and the key or password in it still works for whoever finds it.", readers(app.platform))
+        } else if weak {
+            format!(
+                "{} can read the saved data, which may be real people's details.",
+                readers(app.platform)
+            )
         } else {
             format!(
                 "{} can read the saved data, which looks like real people's details.",
@@ -248,12 +259,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             message.push(' ');
             message.push_str(&level_sentence(judged));
         }
-        // Only weak evidence and no secret: worth a look, not an alarm.
-        let weak = !found.secret
-            && found
-                .surest
-                .as_ref()
-                .is_none_or(|j| j.level == Sensitivity::Check);
+
         let mut location = sample.location.clone();
         if let Some(n) = &step_name {
             location = location.with_step(n.clone());
