@@ -1089,3 +1089,37 @@ fn zip_member_names_in_an_error_are_escaped() {
     assert!(!msg.chars().any(char::is_control), "{msg:?}");
     assert!(msg.contains("\\u{1b}[31mevil\\u{7}.png"), "{msg}");
 }
+
+#[test]
+fn yaml_depth_limit_comes_from_the_policy() {
+    // Windmill YAML is read by its parser, with the policy's max_depth (it
+    // used the default limits before).
+    let mut flow = String::from(
+        "summary: Deep\nvalue:\n  modules:\n    - id: a\n      value:\n        type: rawscript\n        \
+         content: 'x'\n        language: deno\n        input_transforms:\n          deep:\n            type: static\n            value: ",
+    );
+    flow.push_str(&"[".repeat(20));
+    flow.push_str(&"]".repeat(20));
+    flow.push('\n');
+    let name = "f/ops/deep.flow/flow.yaml";
+    let report = scan(flow.as_bytes(), name, &Policy::default()).unwrap();
+    assert_eq!(report.components.len(), 1, "{report:?}");
+    let tight = policy_with(Limits {
+        max_depth: 12,
+        ..Limits::default()
+    });
+    let notes = match scan(flow.as_bytes(), name, &tight) {
+        Ok(report) => report
+            .notes
+            .iter()
+            .map(|n| n.message.clone())
+            .collect::<Vec<_>>(),
+        Err(e) => vec![e.to_string()],
+    };
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("nested more than 12 levels deep")),
+        "{notes:?}"
+    );
+}

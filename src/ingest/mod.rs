@@ -79,6 +79,9 @@ pub struct Bundle {
     pub skipped: Vec<Skipped>,
     /// The input was an archive.
     pub is_archive: bool,
+    /// The policy's limits it was read with (for parsers that read nested
+    /// text themselves, e.g. YAML).
+    pub limits: Limits,
 }
 
 impl Bundle {
@@ -107,6 +110,7 @@ pub fn ingest(input: &[u8], file_name: &str, limits: &Limits) -> Result<Bundle, 
     }
     let mut bundle = Bundle {
         name: file_name.to_string(),
+        limits: limits.clone(),
         ..Bundle::default()
     };
     if input.starts_with(ZIP_MAGIC) || input.starts_with(EMPTY_ZIP_MAGIC) {

@@ -28,7 +28,6 @@ use crate::model::{
     DataField, Edge, FieldUse, Location, Platform, RunContext, RunMode, Sharing, SqlQuery, Step,
     StepKind, Trigger, TriggerKind, Value, ValueContext, ValueKind,
 };
-use crate::policy::Limits;
 use crate::report::Note;
 
 pub static PARSER: Parser = Parser {
@@ -172,7 +171,7 @@ struct Doc<'a> {
 }
 
 fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App> {
-    let limits = Limits::default();
+    let limits = &bundle.limits;
     let mut docs: Vec<Doc> = Vec::new();
     for entry in entries {
         let Some(kind) = kind_of(&entry.path) else {
@@ -183,7 +182,7 @@ fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App>
         }
         let value = match &entry.content {
             Content::Json(v) => v.clone(),
-            Content::Text(t) => match parse_yaml(t, &limits) {
+            Content::Text(t) => match parse_yaml(t, limits) {
                 Ok(v) => v,
                 Err(reason) => {
                     notes.push(Note {
