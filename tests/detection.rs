@@ -578,5 +578,5 @@ fn heldout_exports_precision_and_recall() {
             t.recall()
         );
     }
-    assert_eq!(out.per_batch.len(), 2, "batches a and b");
+    assert_eq!(out.per_batch.len(), 3, "batches a, b and c");
 }
