@@ -154,7 +154,13 @@ fn is_leakable(field: &DataField) -> bool {
         .replace("~1", "/")
         .to_ascii_lowercase();
     let key = key.rsplit('/').next().unwrap_or_default();
-    !matches!(
+    // A field named like a recipient (`TO`, `bcc` in a Set node) is one too.
+    let name = field.name.to_ascii_lowercase();
+    !is_recipient_key(key) && !is_recipient_key(&name)
+}
+
+fn is_recipient_key(key: &str) -> bool {
+    matches!(
         key,
         "to" | "toemail"
             | "sendto"
@@ -387,6 +393,11 @@ mod tests {
             .starts_with("The node 'Post' sends sensitive data"));
         a.fields[0].location = Location::new("wf.json", "/nodes/2/parameters/toEmail");
         assert!(run(&a, &Policy::empty()).is_empty());
+        // A Set-node field named like a recipient is one too.
+        a.fields[0].location = Location::new("wf.json", "/nodes/1/parameters/assignments/0/name");
+        a.fields[0].name = "BCC".into();
+        assert!(run(&a, &Policy::empty()).is_empty());
+        a.fields[0].name = "email".into();
         a.fields[0].location = Location::default();
         if let Some(c) = a.fields[0].classification.as_mut() {
             c.category = "credential".into();
