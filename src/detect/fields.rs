@@ -35,7 +35,11 @@ pub fn classify_name(name: &str, policy: &Policy) -> Option<FieldClass> {
             label: name.to_string(),
         });
     }
-    let wanted = squash(name);
+    let wanted = if policy.sensitive_fields.is_empty() {
+        String::new()
+    } else {
+        squash(name)
+    };
     if !wanted.is_empty() {
         if let Some((policy_name, category)) = policy
             .sensitive_fields
@@ -312,11 +316,26 @@ struct Entry {
     negative_examples: Vec<String>,
     /// Each phrase split into words, filled in after loading.
     #[serde(skip)]
-    phrase_words: Vec<Vec<String>>,
+    phrase_words: Vec<Phrase>,
+}
+
+/// One phrase, prepared once: its words and the words written as one.
+#[derive(Debug, Default)]
+struct Phrase {
+    words: Vec<String>,
+    one_word: String,
+    /// `one_word.chars().count()`.
+    one_word_chars: usize,
 }
 
 struct Dictionary {
     entries: Vec<Entry>,
+    /// Every phrase written as one word, for a first pass over a name: a name
+    /// can only match an entry if one of the entry's phrases, written as one
+    /// word, occurs in the name's words written as one (see [`entry_matches`]).
+    phrase_ac: Option<aho_corasick::AhoCorasick>,
+    /// Pattern id of `phrase_ac` → index of its entry.
+    phrase_entry: Vec<usize>,
     regulation_notes: std::collections::BTreeMap<String, String>,
     #[cfg_attr(not(test), allow(dead_code))]
     not_sensitive: Vec<String>,
@@ -328,12 +347,34 @@ fn dictionary() -> &'static Dictionary {
     static DICT: OnceLock<Dictionary> = OnceLock::new();
     DICT.get_or_init(|| match toml::from_str::<FieldsFile>(FIELDS_TOML) {
         Ok(mut file) => {
-            for entry in &mut file.field {
-                entry.phrase_words = entry.phrases.iter().map(|p| tokenize_key(p)).collect();
+            let mut patterns: Vec<String> = Vec::new();
+            let mut phrase_entry = Vec::new();
+            for (i, entry) in file.field.iter_mut().enumerate() {
+                entry.phrase_words = entry
+                    .phrases
+                    .iter()
+                    .map(|p| {
+                        let words = tokenize_key(p);
+                        let one_word = words.concat();
+                        Phrase {
+                            one_word_chars: one_word.chars().count(),
+                            words,
+                            one_word,
+                        }
+                    })
+                    .collect();
+                for phrase in &entry.phrase_words {
+                    if !phrase.words.is_empty() && !phrase.one_word.is_empty() {
+                        patterns.push(phrase.one_word.clone());
+                        phrase_entry.push(i);
+                    }
+                }
                 entry.exclude = entry.exclude.iter().map(|e| e.to_lowercase()).collect();
             }
             Dictionary {
                 entries: file.field,
+                phrase_ac: aho_corasick::AhoCorasick::new(&patterns).ok(),
+                phrase_entry,
                 regulation_notes: file.regulation_notes,
                 not_sensitive: file.not_sensitive,
                 error: None,
@@ -341,6 +382,8 @@ fn dictionary() -> &'static Dictionary {
         }
         Err(e) => Dictionary {
             entries: Vec::new(),
+            phrase_ac: None,
+            phrase_entry: Vec::new(),
             regulation_notes: std::collections::BTreeMap::new(),
             not_sensitive: Vec::new(),
             error: Some(e.to_string()),
@@ -358,29 +401,58 @@ impl Dictionary {
             return None;
         }
         let joined: String = words.concat();
+        let Some(ac) = &self.phrase_ac else {
+            return self
+                .entries
+                .iter()
+                .find(|e| entry_matches(e, &words, &joined));
+        };
+        // Only entries with a phrase inside `joined` can match; the first
+        // (in file order) that does wins, as if every entry were tried.
+        let mut candidate = vec![false; self.entries.len()];
+        let mut any = false;
+        for m in ac.find_overlapping_iter(joined.as_str()) {
+            if let Some(slot) = self
+                .phrase_entry
+                .get(m.pattern().as_usize())
+                .and_then(|&i| candidate.get_mut(i))
+            {
+                *slot = true;
+                any = true;
+            }
+        }
+        if !any {
+            return None;
+        }
         self.entries
             .iter()
+            .zip(&candidate)
+            .filter(|(_, &c)| c)
+            .map(|(e, _)| e)
             .find(|e| entry_matches(e, &words, &joined))
     }
 }
 
+/// Whether a name (its words, and the words written as one) matches an entry.
+/// It can only if `joined` contains one of the entry's phrases written as one
+/// word: every way to match below implies that.
 fn entry_matches(entry: &Entry, words: &[String], joined: &str) -> bool {
     if words.iter().any(|w| entry.exclude.contains(w)) {
         return false;
     }
-    entry.phrase_words.iter().any(|phrase| {
+    entry.phrase_words.iter().any(|p| {
+        let (phrase, one_word) = (&p.words, &p.one_word);
         if phrase.is_empty() {
             return false;
         }
         if words.windows(phrase.len()).any(|w| w == phrase.as_slice()) {
             return true;
         }
-        let one_word: String = phrase.concat();
-        if one_word == joined || words.contains(&one_word) {
+        if one_word == joined || words.contains(one_word) {
             return true;
         }
         // Compounds written as one word: `customeremail`, `patientid`.
-        one_word.chars().count() >= 5
+        p.one_word_chars >= 5
             && words.iter().any(|w| {
                 if let Some(head) = w.strip_suffix(one_word.as_str()) {
                     !head.is_empty() && !entry.exclude.iter().any(|x| x == head)
@@ -631,6 +703,51 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn first_pass_finds_what_trying_every_entry_finds() {
+        let d = dictionary();
+        let slow = |n: &str| {
+            let words = tokenize_key(n);
+            let joined = words.concat();
+            d.entries
+                .iter()
+                .find(|e| !words.is_empty() && entry_matches(e, &words, &joined))
+                .map(|e| e.label.clone())
+        };
+        let mut names: Vec<String> = Vec::new();
+        for e in &d.entries {
+            names.extend(e.examples.iter().cloned());
+            names.extend(e.negative_examples.iter().cloned());
+            names.extend(e.phrases.iter().cloned());
+            names.extend(
+                e.phrases
+                    .iter()
+                    .map(|p| format!("{}Id", p.replace(' ', ""))),
+            );
+            names.extend(
+                e.phrases
+                    .iter()
+                    .map(|p| format!("old_{}", p.replace(' ', "_"))),
+            );
+        }
+        names.extend(d.not_sensitive.iter().cloned());
+        names.extend(
+            [
+                "",
+                "__c",
+                "x",
+                "Email__c",
+                "emailTemplate",
+                "BillingStreet",
+                "Ünïcode_Émail",
+            ]
+            .map(String::from),
+        );
+        for n in &names {
+            assert_eq!(d.match_name(n).map(|e| e.label.clone()), slow(n), "{n}");
+        }
     }
 
     #[test]
