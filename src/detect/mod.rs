@@ -23,22 +23,12 @@ const MAX_VALUES_PER_FIELD: usize = 20;
 /// form field's default value or placeholder).
 pub fn enrich(apps: &mut [App], policy: &Policy) {
     for app in apps {
-        let values = values_by_key(&app.values);
-        let beside = values_by_place(&app.values);
-        let mut judged: HashMap<String, Option<fields::Assessment>> = HashMap::new();
+        let judged = judge_fields(app, policy);
         let mut assessments: BTreeMap<String, FieldAssessment> = BTreeMap::new();
         for field in &mut app.fields {
-            let assessment = judged.entry(field.name.clone()).or_insert_with(|| {
-                let mut samples: Vec<&str> = values
-                    .get(field.name.to_lowercase().as_str())
-                    .cloned()
-                    .unwrap_or_default();
-                samples.extend(values_beside(&beside, field));
-                samples.truncate(MAX_VALUES_PER_FIELD);
-                fields::assess(&field.name, &samples, policy)
-            });
+            let assessment = judged.get(&field.name).and_then(Option::as_ref);
             if field.classification.is_none() {
-                field.classification = assessment.as_ref().map(|a| a.class.clone());
+                field.classification = assessment.map(|a| a.class.clone());
             }
             let Some(class) = &field.classification else {
                 continue;
@@ -70,6 +60,30 @@ pub fn enrich(apps: &mut [App], policy: &Policy) {
         // A BTreeMap yields them sorted by name, as `App::assessment` expects.
         app.field_assessments = assessments.into_values().collect();
     }
+}
+
+/// Each distinct field name judged once, with the values of every field of
+/// that name (wherever in the app it is named).
+fn judge_fields(app: &App, policy: &Policy) -> HashMap<String, Option<fields::Assessment>> {
+    let by_key = values_by_key(&app.values);
+    let beside = values_by_place(&app.values);
+    let mut samples: HashMap<&str, Vec<&str>> = HashMap::new();
+    for field in &app.fields {
+        let list = samples.entry(field.name.as_str()).or_insert_with(|| {
+            by_key
+                .get(field.name.to_lowercase().as_str())
+                .cloned()
+                .unwrap_or_default()
+        });
+        if list.len() < MAX_VALUES_PER_FIELD {
+            list.extend(values_beside(&beside, field));
+            list.truncate(MAX_VALUES_PER_FIELD);
+        }
+    }
+    samples
+        .into_iter()
+        .map(|(name, values)| (name.to_string(), fields::assess(name, &values, policy)))
+        .collect()
 }
 
 /// "an e-mail address", "a card number".
@@ -238,11 +252,19 @@ mod tests {
         use crate::model::Location;
         let loc = Location::new("wf.json", "/nodes/1/parameters/assignments/assignments/0");
         let mut a = App {
-            fields: vec![DataField {
-                name: "customerEmail".into(),
-                location: loc.child("name"),
-                ..DataField::default()
-            }],
+            fields: vec![
+                // Named first by an expression elsewhere, without a value.
+                DataField {
+                    name: "customerEmail".into(),
+                    location: Location::new("wf.json", "/nodes/0/parameters/text"),
+                    ..DataField::default()
+                },
+                DataField {
+                    name: "customerEmail".into(),
+                    location: loc.child("name"),
+                    ..DataField::default()
+                },
+            ],
             ..App::default()
         };
         a.values = vec![
