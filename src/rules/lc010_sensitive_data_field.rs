@@ -263,8 +263,13 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             message.push(' ');
             message.push_str(&level_sentence(judged));
         }
+        let falls_under = if level == SensitivityLevel::Check {
+            format!("If this is {kind}, it falls under {law}")
+        } else {
+            format!("This data falls under {law}")
+        };
         let mut why = format!(
-            "This data falls under {law}: anyone who can open this {} or its run history can see it, and any service it is passed on to may keep a copy.",
+            "{falls_under}: anyone who can open this {} or its run history can see it, and any service it is passed on to may keep a copy.",
             app_word(app.platform)
         );
         let notes = regulation_notes(&regs);
@@ -450,6 +455,13 @@ mod tests {
         assert!(hits[0]
             .message
             .starts_with("The node 'Send' may handle personal data: phone number (col3)."));
+        assert!(
+            hits[0]
+                .why
+                .starts_with("If this is personal data, it falls under GDPR: "),
+            "{}",
+            hits[0].why
+        );
         assert_eq!(hits[0].severity, Some(Severity::Info));
     }
 
