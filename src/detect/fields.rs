@@ -196,8 +196,14 @@ pub fn assess(name: &str, values: &[&str], policy: &Policy) -> Option<Assessment
             (Sensitivity::Sensitive, n, reason)
         }
         (Some(n), Some(v)) if n.category == v.category => {
+            // `address` holding e-mail addresses: different kinds, same category.
+            let both = if n.label == v.label {
+                String::new()
+            } else {
+                format!(" — both {}", category_words(&n.category))
+            };
             let reason = format!(
-                "The field '{name}' is named like {} and its sample values look like {} ({value_hits} of {non_empty}).",
+                "The field '{name}' is named like {} and its sample values look like {} ({value_hits} of {non_empty}){both}.",
                 article(&n.label),
                 plural(&v.label)
             );
@@ -256,6 +262,17 @@ fn weakly_contradicted(class: &FieldClass, values: &[&str]) -> bool {
 fn article(label: &str) -> String {
     let an = label.chars().next().is_some_and(|c| "aeioAEIO".contains(c));
     format!("{} {label}", if an { "an" } else { "a" })
+}
+
+/// "personal data", "financial data" — a category in plain words.
+fn category_words(category: &str) -> &'static str {
+    match category {
+        "financial" => "financial data",
+        "health" => "health data",
+        "credential" => "passwords or keys",
+        "location" => "location data",
+        _ => "personal data",
+    }
 }
 
 fn plural(label: &str) -> String {
@@ -849,6 +866,14 @@ mod tests {
         let a = assess("diagnosis", &[], &p).unwrap();
         assert!(a.regulations.contains(&"HIPAA".to_string()));
         assert!(a.regulation_notes().iter().any(|n| n.starts_with("HIPAA")));
+        // Different kinds of the same category agree that it is sensitive.
+        let a = assess("address", &["jane@fake.test"], &p).unwrap();
+        assert_eq!(a.level, Sensitivity::Sensitive);
+        assert!(
+            a.reason.ends_with("(1 of 1) — both personal data."),
+            "{}",
+            a.reason
+        );
         // Nothing either way.
         assert!(assess("statement", &["hello", "world"], &p).is_none());
         assert!(assess("filename", &["report.pdf"], &p).is_none());
