@@ -79,7 +79,11 @@ fields with field-level security.
 
 An n8n node that posts `{{ $json.email }}` and `{{ $json.iban }}` to a
 service is reported once, listing *e-mail address (email)* and *bank account
-number (iban)*. A node that only uses `{{ $json.orderId }}` is not.
+number (iban)*, as *Likely sensitive* (only the names say so); if the
+workflow's pinned data holds `jane@…` under `email`, as *Sensitive*. A Set
+node writing a column `col3` whose sample value is `+44 20 7946 0958` is
+reported as info, *Check*. A node that only uses `{{ $json.orderId }}` is
+not.
 "#;
 
 /// A step's classified fields, deduplicated by name, in order of appearance.
