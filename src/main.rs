@@ -804,24 +804,24 @@ fn confidence_word(c: Option<secrets::Confidence>) -> &'static str {
 }
 
 fn list_secrets(format: ListFormat) -> String {
-    let patterns = secrets::all_patterns();
+    let patterns = secrets::pattern_list();
     let providers = secrets::provider_count();
     if format == ListFormat::Json {
         return to_json(&serde_json::json!({
             "count": patterns.len(),
             "providers": providers,
-            "secrets": patterns.iter().map(|p| serde_json::json!({
+            "secrets": patterns.iter().map(|(p, confidence)| serde_json::json!({
                 "id": p.id,
                 "name": p.name,
                 "provider": p.provider,
-                "confidence": confidence_word(secrets::pattern_confidence(&p.id)),
+                "confidence": confidence_word(*confidence),
                 "impact": p.impact,
             })).collect::<Vec<_>>(),
         }));
     }
     let rows: Vec<Vec<String>> = patterns
         .iter()
-        .map(|p| {
+        .map(|(p, confidence)| {
             let impact = if format == ListFormat::Text {
                 first_sentence(&p.impact)
             } else {
@@ -831,7 +831,7 @@ fn list_secrets(format: ListFormat) -> String {
                 p.id.clone(),
                 p.name.clone(),
                 p.provider.clone(),
-                confidence_word(secrets::pattern_confidence(&p.id)).to_string(),
+                confidence_word(*confidence).to_string(),
                 impact.to_string(),
             ]
         })

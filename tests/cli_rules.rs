@@ -237,3 +237,16 @@ fn one_list_at_a_time() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot be used with"));
 }
+
+#[test]
+fn pattern_list_is_what_the_scanner_loads() {
+    use lcscan::detect::secrets::{self, Confidence};
+    // The page lists patterns without compiling them: same list as the scanner's.
+    let listed = secrets::pattern_list();
+    let infos: Vec<secrets::PatternInfo> = listed.iter().map(|(p, _)| p.clone()).collect();
+    assert_eq!(infos, secrets::all_patterns());
+    let confidence = |id: &str| listed.iter().find(|(p, _)| p.id == id).unwrap().1;
+    assert_eq!(confidence("stripe-live-secret-key"), Some(Confidence::High));
+    assert_eq!(confidence("stripe-test-secret-key"), Some(Confidence::Low));
+    assert_eq!(confidence("generic-password"), None);
+}

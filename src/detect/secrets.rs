@@ -1360,14 +1360,46 @@ pub fn luhn_ok(s: &str) -> bool {
     sum % 10 == 0
 }
 
-/// How sure hits of a file pattern are (`None` for the key-name based
-/// generic ones and unknown ids). For `lcscan rules --secrets` and the page.
-pub fn pattern_confidence(id: &str) -> Option<Confidence> {
-    engine()
-        .patterns
-        .iter()
-        .find(|p| p.id == id)
-        .map(|p| p.confidence)
+/// Every pattern as [`all_patterns`] lists it, with how sure its hits are
+/// (`None` for the key-name based generic ones), read from the rule file
+/// without compiling a single regex: cheap enough for the page's main
+/// thread. For `lcscan rules --secrets` and the page's catalog.
+pub fn pattern_list() -> Vec<(PatternInfo, Option<Confidence>)> {
+    let defs = toml::from_str::<RuleFile>(SECRETS_TOML)
+        .map(|f| f.pattern)
+        .unwrap_or_default();
+    let mut out: Vec<(PatternInfo, Option<Confidence>)> = defs
+        .into_iter()
+        .map(|d| {
+            let confidence = match d.confidence.as_deref() {
+                Some("medium") => Confidence::Medium,
+                Some("low") => Confidence::Low,
+                _ => Confidence::High,
+            };
+            let info = PatternInfo {
+                id: d.id,
+                name: d.name,
+                impact: d.impact,
+                provider: d.provider,
+            };
+            (info, Some(confidence))
+        })
+        .collect();
+    for kind in [
+        KeyKind::Password,
+        KeyKind::ConnectionString,
+        KeyKind::Secret,
+    ] {
+        let (id, name, impact) = kind.describe();
+        let info = PatternInfo {
+            id: id.into(),
+            name: name.into(),
+            impact: impact.into(),
+            provider: GENERIC_PROVIDER.into(),
+        };
+        out.push((info, None));
+    }
+    out
 }
 
 #[cfg(test)]

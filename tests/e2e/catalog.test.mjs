@@ -116,10 +116,19 @@ test('"What lcscan looks for" is collapsed and not rendered until opened', async
   // Opening it asks the network for nothing: the lists come from the engine.
   assert.deepEqual(rec.requests.slice(before), []);
 
+  // The long lists show their first rows and a button for the rest.
+  const patterns = countIn('secrets.toml', 'pattern') + 3;
+  assert.equal(await page.textContent('#catalog-secrets .catalog-count'), `(${patterns})`);
+  assert.equal(await page.$$eval('#catalog-secrets .catalog-row', (r) => r.length), 30);
+  assert.equal(await page.textContent('#catalog-secrets .catalog-more'), `Show all ${patterns}`);
+  await page.click('#catalog-secrets .catalog-more');
+  await page.click('#catalog-connectors .catalog-more');
+  await page.waitForFunction(() => !document.querySelector('.catalog-more'));
+
   const counts = await page.$$eval('.catalog-list', (lists) =>
     Object.fromEntries(lists.map((l) => [l.id, l.querySelectorAll('.catalog-row').length])),
   );
-  assert.equal(counts['catalog-secrets'], countIn('secrets.toml', 'pattern') + 3, JSON.stringify(counts));
+  assert.equal(counts['catalog-secrets'], patterns, JSON.stringify(counts));
   assert.equal(counts['catalog-fields'], countIn('fields.toml', 'field'), JSON.stringify(counts));
   assert.equal(counts['catalog-connectors'], countIn('connectors.toml', 'connector'), JSON.stringify(counts));
   assert.ok(counts['catalog-rules'] >= 27, JSON.stringify(counts));

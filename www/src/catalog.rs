@@ -6,6 +6,9 @@
 
 use lcscan::detect::{connectors, fields, secrets};
 use lcscan::rules::RULES;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
@@ -83,21 +86,35 @@ pub fn lists() -> Vec<List> {
             })
             .collect(),
     };
-    let patterns = secrets::all_patterns();
+    // Read from the rule file without compiling the scanner's regexes.
+    let patterns = secrets::pattern_list();
+    let mut providers: Vec<&str> = patterns
+        .iter()
+        .map(|(p, _)| p.provider.as_str())
+        .filter(|p| *p != secrets::GENERIC_PROVIDER)
+        .collect();
+    providers.sort_unstable();
+    providers.dedup();
     let secrets = List {
         id: "catalog-secrets",
         title: "Passwords, keys and tokens",
         intro: format!(
             "{} patterns recognise credentials of {} services, plus passwords and keys found by the name of the setting they sit in.",
             patterns.len(),
-            secrets::provider_count()
+            providers.len()
         ),
         columns: &["Secret", "Provider", "Confidence"],
         rows: patterns
-            .into_iter()
-            .map(|p| {
-                let confidence = confidence_word(secrets::pattern_confidence(&p.id));
-                Row::new(vec![p.name, p.provider, confidence.into()], p.impact)
+            .iter()
+            .map(|(p, confidence)| {
+                Row::new(
+                    vec![
+                        p.name.clone(),
+                        p.provider.clone(),
+                        confidence_word(*confidence).into(),
+                    ],
+                    p.impact.clone(),
+                )
             })
             .collect(),
     };
@@ -153,14 +170,14 @@ pub fn lists() -> Vec<List> {
             all.len(),
             counts.join(", ")
         ),
-        columns: &["Platform", "Connector", "Category", "Risk"],
+        columns: &["Connector", "Platform", "Category", "Risk"],
         rows: all
             .iter()
             .map(|c| {
                 Row::new(
                     vec![
-                        connectors::platform_of(c).into(),
                         c.name.clone(),
+                        connectors::platform_of(c).into(),
                         c.category.clone(),
                         connectors::risk_class(c).into(),
                     ],
@@ -177,19 +194,54 @@ struct ListsProps {
     filter: String,
 }
 
+/// Rows shown per list until "Show all" is pressed (keeps opening and
+/// filtering quick: the long lists have hundreds of rows).
+pub const FIRST_ROWS: usize = 30;
+
 /// The lists, built once when first shown.
 #[function_component(CatalogLists)]
 fn catalog_lists(props: &ListsProps) -> Html {
-    let lists = use_memo((), |_| lists());
+    let built = use_state(|| None::<Rc<Vec<List>>>);
+    {
+        // Let the browser draw the opened section (with "Loading…") first,
+        // and build the lists in the next task.
+        let built = built.clone();
+        use_effect_with((), move |_| {
+            let build = Closure::once_into_js(move || built.set(Some(Rc::new(lists()))));
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback(build.unchecked_ref());
+            }
+            || ()
+        });
+    }
+    // Lists whose every row is shown.
+    let expanded = use_state(Vec::<&'static str>::new);
     let filter = props.filter.trim();
+    let Some(lists) = (*built).clone() else {
+        return html! { <p id="catalog-loading" class="catalog-none">{ "Loading the lists…" }</p> };
+    };
     html! {
         <>
             { for lists.iter().map(|list| {
-                let shown: Vec<&Row> = list.rows.iter().filter(|r| r.matches(filter)).collect();
+                let mut shown: Vec<&Row> = list.rows.iter().filter(|r| r.matches(filter)).collect();
                 let count = if filter.is_empty() {
                     format!("({})", list.rows.len())
                 } else {
                     format!("({} of {})", shown.len(), list.rows.len())
+                };
+                let matching = shown.len();
+                if !expanded.contains(&list.id) {
+                    shown.truncate(FIRST_ROWS);
+                }
+                let more = matching > shown.len();
+                let on_more = {
+                    let expanded = expanded.clone();
+                    let id = list.id;
+                    Callback::from(move |_: MouseEvent| {
+                        let mut now = (*expanded).clone();
+                        now.push(id);
+                        expanded.set(now);
+                    })
                 };
                 html! {
                     <section class="catalog-list" id={list.id} aria-label={list.title}>
@@ -214,6 +266,11 @@ fn catalog_lists(props: &ListsProps) -> Html {
                                     }) }
                                 </tbody>
                             </table>
+                            if more {
+                                <button type="button" class="catalog-more" onclick={on_more}>
+                                    { format!("Show all {matching}") }
+                                </button>
+                            }
                         }
                     </section>
                 }
