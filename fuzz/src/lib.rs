@@ -537,3 +537,141 @@ fn edit_at(node: &mut XmlNode, names: &[String], path: &[u8], op: &XmlOp) {
         XmlOp::Remove | XmlOp::Repeat(_) => {}
     }
 }
+
+// ---------------------------------------------------------------------------
+// Archives (Budibase .tar.gz, zipped project folders) and the newer readers
+// (Windmill YAML, Retool Transit, UiPath XAML).
+// ---------------------------------------------------------------------------
+
+/// Separates members in the input of the archive targets: each member is
+/// `name \0 content`, members are joined by this (see `scripts/fuzz.sh seed`).
+pub const MEMBER_SEPARATOR: &[u8] = b"\xff\xfe\xfd";
+
+/// Split an archive target's input into (name, content) members. A member
+/// without a `\0` is all content, named `member.json`.
+pub fn members(data: &[u8]) -> Vec<(String, &[u8])> {
+    let mut out = Vec::new();
+    let mut rest = data;
+    loop {
+        let (part, next) = match find(rest, MEMBER_SEPARATOR) {
+            Some(i) => (
+                rest.get(..i).unwrap_or_default(),
+                rest.get(i + MEMBER_SEPARATOR.len()..),
+            ),
+            None => (rest, None),
+        };
+        let (name, content) = match part.iter().position(|&b| b == 0) {
+            Some(i) => (
+                String::from_utf8_lossy(part.get(..i).unwrap_or_default()).into_owned(),
+                part.get(i + 1..).unwrap_or_default(),
+            ),
+            None => ("member.json".to_string(), part),
+        };
+        out.push((name, content));
+        match next {
+            Some(n) if out.len() < 64 => rest = n,
+            _ => break,
+        }
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A gzip-compressed tar of the members (names the tar writer refuses are
+/// replaced: the archive format's own parsing is `scan_bytes`' job).
+pub fn targz(members: &[(String, &[u8])]) -> Vec<u8> {
+    use flate2::write::GzEncoder;
+    let mut builder = tar::Builder::new(GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+    for (i, (name, data)) in members.iter().enumerate() {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        if builder.append_data(&mut header, name, *data).is_err() {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            let _ = builder.append_data(&mut header, format!("member{i}.json"), *data);
+        }
+    }
+    builder
+        .into_inner()
+        .and_then(|gz| gz.finish())
+        .unwrap_or_default()
+}
+
+/// A zip (deflate) of the members; repeated names are skipped.
+pub fn zip(members: &[(String, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let mut seen = std::collections::HashSet::new();
+        for (name, data) in members {
+            if !seen.insert(name.as_str()) || w.start_file(name.as_str(), opts).is_err() {
+                continue;
+            }
+            let _ = w.write_all(data);
+        }
+        let _ = w.finish();
+    }
+    out.into_inner()
+}
+
+/// Names a Windmill / Power Apps YAML file might have.
+pub const YAML_NAMES: &[&str] = &[
+    "f/ops/sync_leads.flow/flow.yaml",
+    "f/ops/nightly_report.script.yaml",
+    "f/ops/leads_dashboard.app/app.yaml",
+    "f/ops/crm_db.resource.yaml",
+    "f/ops/slack_bot_token.variable.yaml",
+    "f/ops/lead_hook.http_trigger.yaml",
+    "f/ops/nightly_report.schedule.yaml",
+    "f/ops/folder.meta.yaml",
+    "wmill.yaml",
+    "Src/App.fx.yaml",
+    "Src/Screen1.pa.yaml",
+    "settings.yaml",
+];
+
+/// Names a UiPath workflow might have.
+pub const XAML_NAMES: &[&str] = &["Main.xaml", "Framework/CallApi.xaml", "Process.xaml"];
+
+/// The Retool JSON app export around a Transit `appState` string.
+pub fn retool_export(app_state: &str) -> Vec<u8> {
+    let doc = serde_json::json!({
+        "uuid": "cccccccc-dddd-4eee-8fff-000000000001",
+        "page": {
+            "id": 1,
+            "data": { "appState": app_state },
+            "changesRecord": [],
+            "createdAt": "2026-01-01T00:00:00Z",
+            "updatedAt": "2026-01-02T00:00:00Z",
+            "pageId": 7,
+            "userId": 3
+        },
+        "modules": {}
+    });
+    serde_json::to_vec(&doc).unwrap_or_default()
+}
+
+/// A UiPath project.json naming `main` as the entry point.
+pub fn uipath_project(main: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "name": "FuzzBot",
+        "projectVersion": "1.0.0",
+        "main": main,
+        "dependencies": { "UiPath.System.Activities": "[23.10.0]", "UiPath.WebAPI.Activities": "[1.18.0]" },
+        "schemaVersion": "4.0",
+        "studioVersion": "23.10.0.0",
+        "targetFramework": "Windows",
+        "expressionLanguage": "VisualBasic"
+    }))
+    .unwrap_or_default()
+}
