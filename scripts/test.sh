@@ -22,6 +22,19 @@ cargo check -p lcscan --lib --no-default-features --target wasm32-unknown-unknow
 step "cargo test (engine, CLI, rules, bad input, real-export corpus, page components)"
 cargo test --workspace
 
+# Fuzz smoke: tests/fuzz_smoke.rs (stable, part of `cargo test` above) always
+# runs. A real libFuzzer smoke (RUNS inputs per target, no sanitizer) needs a
+# nightly toolchain and cargo-fuzz, and its build takes ~7 CPU-minutes cold
+# (3-4 after each engine change), so it is opt-in: LCSCAN_FUZZ_SMOKE=1.
+step "libFuzzer smoke (opt-in)"
+if [ "${LCSCAN_FUZZ_SMOKE:-0}" != 1 ]; then
+  echo "skipped: set LCSCAN_FUZZ_SMOKE=1 to run scripts/fuzz.sh smoke (needs nightly + cargo-fuzz)"
+elif ! cargo +nightly --version >/dev/null 2>&1 || ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "skipped: no nightly toolchain or cargo-fuzz on this machine"
+else
+  RUNS="${RUNS:-500}" scripts/fuzz.sh smoke
+fi
+
 step "Build the page (dist/)"
 scripts/build-web.sh
 
