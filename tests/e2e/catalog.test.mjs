@@ -1,6 +1,7 @@
 // End-to-end tests of the page's "What lcscan looks for" section (rules,
 // secret patterns, field categories, connector catalog, with a filter) and
-// of the drop zone's list of platforms, in real headless Chromium.
+// of the drop zone's list of platforms and the newer platforms' samples, in
+// real headless Chromium.
 // Run: scripts/build-web.sh && node --test tests/e2e/
 // Uses the system Chromium (/usr/bin/chromium, or CHROMIUM=...) through
 // playwright-core: no browser download.
@@ -211,3 +212,24 @@ test('the drop zone names every supported platform', async (t) => {
     assert.ok(help.includes(p), `${p} missing from: ${help}`);
   }
 });
+
+const NEW_SAMPLES = [
+  ['zapier-contact-form.json', ['Anyone on the internet can start this app', 'A password, key or token is written into the app', 'Data is sent over an unencrypted connection']],
+  ['appsmith-support-desk.json', ['Anyone on the internet can open this app', 'A database query is built from incoming data', 'A password, key or token is written into the app']],
+];
+
+for (const [sample, expected] of NEW_SAMPLES) {
+  test(`sample ${sample} shows its findings, secrets masked`, async (t) => {
+    const { page, rec } = await open(t);
+    await page.waitForSelector('#policy[data-ready="true"]', { timeout: 20000 });
+    await page.click(`button[data-sample="${sample}"]`);
+    await page.waitForSelector('#summary', { timeout: 30000 });
+    const got = await page.$$eval('.finding-title', (els) => els.map((e) => e.textContent));
+    for (const title of expected) assert.ok(got.includes(title), `missing "${title}" in ${JSON.stringify(got)}`);
+    const body = await page.textContent('body');
+    for (const secret of ['FAKE0000crm0000token0000Zx81Lq', 'FAKEd2Lq9Xw4Rt7Zp1Vn6Bc3Mf5Gh0Ks8Yt2We4Qa7U', 'FAKE0000mail0000Kz7Qw2Lp9Xv4Rt']) {
+      assert.ok(!body.includes(secret), `an unmasked secret is shown: ${secret}`);
+    }
+    assert.deepEqual(rec.errors, []);
+  });
+}

@@ -35,6 +35,16 @@ pub const SAMPLES: &[(&str, &[u8], &str)] = &[
         include_bytes!("../samples/salesforce-contact-lookup.flow-meta.xml"),
         "Salesforce screen flow",
     ),
+    (
+        "zapier-contact-form.json",
+        include_bytes!("../samples/zapier-contact-form.json"),
+        "Zapier zap",
+    ),
+    (
+        "appsmith-support-desk.json",
+        include_bytes!("../samples/appsmith-support-desk.json"),
+        "Appsmith app",
+    ),
 ];
 
 /// Start the page (main thread).

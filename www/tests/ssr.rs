@@ -43,7 +43,7 @@ fn first_view_has_a_keyboard_usable_drop_zone_and_labelled_file_input() {
 #[test]
 fn first_view_offers_one_button_per_sample() {
     let html = first_view();
-    assert_eq!(lcscan_www::SAMPLES.len(), 3);
+    assert_eq!(lcscan_www::SAMPLES.len(), 5);
     for (name, _, label) in lcscan_www::SAMPLES {
         assert!(
             html.contains(&format!(r#"data-sample="{name}""#)),
