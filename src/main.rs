@@ -33,9 +33,11 @@ struct Cli {
 enum Command {
     /// Scan export files and folders (folders are searched recursively).
     Scan(ScanArgs),
-    /// List every rule: id, name, severity, title. With --secrets, --fields or
-    /// --connectors: what lcscan looks for (secret patterns, sensitive field
-    /// names, the connector catalog).
+    /// List every rule, or what lcscan looks for (--secrets, --fields, --connectors).
+    ///
+    /// Without options: every rule's id, name, severity, OWASP id and title.
+    /// --secrets: every secret pattern; --fields: every sensitive-field
+    /// category; --connectors: the connector catalog.
     Rules(RulesArgs),
     /// Print one rule's documentation (by id like LC001 or name).
     Rule { id: String },
