@@ -95,7 +95,10 @@ pub fn scan_with_progress(
         .collect();
 
     progress(Stage::Parsing);
-    let mut apps = platforms::parse(&bundle, &mut notes).map_err(ScanError::printable)?;
+    let parsed = platforms::parse(&bundle, &mut notes);
+    // XML documents parsed at ingest that no parser took are not needed now.
+    ingest::forget_parsed_xml();
+    let mut apps = parsed.map_err(ScanError::printable)?;
     detect::enrich(&mut apps, policy);
     let model = model::Model { apps };
 

@@ -108,6 +108,8 @@ pub fn ingest(input: &[u8], file_name: &str, limits: &Limits) -> Result<Bundle, 
             limit_mb: mb(limits.max_input_bytes),
         });
     }
+    // Documents kept from an earlier scan on this thread are not wanted.
+    forget_parsed_xml();
     let mut bundle = Bundle {
         name: file_name.to_string(),
         limits: limits.clone(),
@@ -168,9 +170,14 @@ pub fn decode_document(bytes: &[u8], limits: &Limits) -> Result<Content, ScanErr
         }
         Some(b'<') => {
             text::check_xml_shape(trimmed, limits)?;
-            // Parse once here so a broken file is reported at ingest, not by a parser.
-            parse_xml(trimmed)?;
-            Ok(Content::Xml(trimmed.to_string()))
+            // Parse once here so a broken file is reported at ingest, not by a
+            // parser; the parsed document is kept for the parser (see
+            // [`with_parsed_xml`]) so the file is not parsed twice.
+            let parsed =
+                ParsedXml::try_attach_to_cart(trimmed.to_string(), |t| parse_xml(t).map(XmlDoc))?;
+            let content = Content::Xml(parsed.backing_cart().clone());
+            keep_parsed(parsed);
+            Ok(content)
         }
         None => Err(ScanError::Empty),
         Some(_) => Ok(Content::Text(text.into_owned())),
@@ -208,6 +215,70 @@ pub fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, ScanError> {
             reason: other.to_string(),
         },
     })
+}
+
+/// A parsed XML document together with the text it was parsed from.
+#[derive(yoke::Yokeable)]
+struct XmlDoc<'a>(roxmltree::Document<'a>);
+
+type ParsedXml = yoke::Yoke<XmlDoc<'static>, String>;
+
+/// At most this much XML text (and its parsed documents) is kept between
+/// ingest and the parsers; larger exports are parsed again by their parser.
+const PARSED_XML_BUDGET: usize = 4 * 1024 * 1024;
+
+thread_local! {
+    /// Documents parsed at ingest and not yet taken by a parser (this thread's
+    /// current scan only: emptied when the next ingest starts and by
+    /// [`forget_parsed_xml`]).
+    static PARSED_XML: std::cell::RefCell<Vec<ParsedXml>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn keep_parsed(parsed: ParsedXml) {
+    let _ = PARSED_XML.try_with(|cell| {
+        if let Ok(mut kept) = cell.try_borrow_mut() {
+            let held: usize = kept.iter().map(|p| p.backing_cart().len()).sum();
+            if held + parsed.backing_cart().len() <= PARSED_XML_BUDGET {
+                kept.push(parsed);
+            }
+        }
+    });
+}
+
+/// Drop the documents parsed at ingest that no parser took.
+pub fn forget_parsed_xml() {
+    let _ = PARSED_XML.try_with(|cell| {
+        if let Ok(mut kept) = cell.try_borrow_mut() {
+            kept.clear();
+        }
+    });
+}
+
+/// Call `f` with `text` parsed as by [`parse_xml`]: the document parsed when
+/// this text was ingested if it is still kept (it is then handed over and
+/// dropped after `f`), else a fresh parse. Same result either way.
+pub fn with_parsed_xml<R>(
+    text: &str,
+    f: impl for<'d> FnOnce(Result<&'d roxmltree::Document<'d>, ScanError>) -> R,
+) -> R {
+    let kept = PARSED_XML
+        .try_with(|cell| {
+            let mut kept = cell.try_borrow_mut().ok()?;
+            let i = kept
+                .iter()
+                .position(|p| p.backing_cart().as_str() == text)?;
+            Some(kept.swap_remove(i))
+        })
+        .ok()
+        .flatten();
+    match kept {
+        Some(parsed) => f(Ok(&parsed.get().0)),
+        None => match parse_xml(text) {
+            Ok(doc) => f(Ok(&doc)),
+            Err(e) => f(Err(e)),
+        },
+    }
 }
 
 /// Two or more lines, each one whole JSON object (checked on the first few).
@@ -298,4 +369,51 @@ fn describe_skipped(lead: &str, skipped: &[Skipped]) -> String {
 
 pub(crate) fn mb(bytes: u64) -> u64 {
     bytes.div_ceil(1024 * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLOW: &str = "<?xml version=\"1.0\"?>\n<Flow xmlns=\"http://soap.sforce.com/2006/04/metadata\"><label>A</label></Flow>";
+
+    fn root_and_label(text: &str) -> Result<(String, String), ScanError> {
+        with_parsed_xml(text, |doc| {
+            let root = doc?.root_element();
+            let label = root
+                .children()
+                .find(|c| c.has_tag_name("label"))
+                .and_then(|c| c.text())
+                .unwrap_or_default();
+            Ok((root.tag_name().name().to_string(), label.to_string()))
+        })
+    }
+
+    #[test]
+    fn xml_parsed_at_ingest_is_handed_to_the_parser_once() {
+        let bundle = ingest(FLOW.as_bytes(), "a.flow-meta.xml", &Limits::default()).unwrap();
+        let text = bundle.entries[0].xml().unwrap();
+        let kept = |t: &str| {
+            PARSED_XML.with(|c| c.borrow().iter().any(|p| p.backing_cart().as_str() == t))
+        };
+        assert!(kept(text));
+        // Taken from what ingest kept, then parsed afresh: the same document.
+        let first = root_and_label(text).unwrap();
+        assert!(!kept(text));
+        assert_eq!(first, root_and_label(text).unwrap());
+        assert_eq!(first, ("Flow".to_string(), "A".to_string()));
+        // Broken XML is refused by ingest and by the fresh parse alike.
+        assert!(matches!(
+            ingest(b"<Flow><a></Flow>", "b.xml", &Limits::default()),
+            Err(ScanError::InvalidXml { .. })
+        ));
+        assert!(matches!(
+            root_and_label("<Flow><a></Flow>"),
+            Err(ScanError::InvalidXml { .. })
+        ));
+        // A new ingest or the end of a scan drops what no parser took.
+        ingest(FLOW.as_bytes(), "a.flow-meta.xml", &Limits::default()).unwrap();
+        forget_parsed_xml();
+        assert!(!kept(FLOW));
+    }
 }

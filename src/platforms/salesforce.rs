@@ -32,7 +32,7 @@ use roxmltree::Node;
 
 use super::common::host_of;
 use super::Parser;
-use crate::ingest::{parse_xml, Bundle, Entry};
+use crate::ingest::{with_parsed_xml, Bundle, Entry};
 use crate::model::{
     App, AppKind, Audience, Connection, ConnectionIdentity, DataAccess, DataField, DataOperation,
     Edge, Endpoint, FieldUse, Location, Platform, RunContext, RunMode, Step, StepKind, Trigger,
@@ -99,6 +99,15 @@ fn claims(entry: &Entry) -> bool {
     }
 }
 
+/// What one Salesforce metadata file turned out to be.
+enum Read {
+    Flow(Box<App>),
+    /// A package manifest or flow definition inside an archive: nothing to say.
+    Plumbing,
+    /// Other metadata: its root element.
+    Other(String),
+}
+
 /// More non-Flow metadata files than this in one archive get one summary note.
 const MAX_NOTES_PER_KIND: usize = 5;
 
@@ -111,8 +120,27 @@ fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App>
             continue;
         };
         let file = entry.display_path.as_str();
-        let doc = match parse_xml(text) {
-            Ok(doc) => doc,
+        // The document parsed at ingest, handed over (not parsed twice).
+        let read: Result<Read, crate::error::ScanError> = with_parsed_xml(text, |doc| {
+            let doc = doc?;
+            let root = doc.root_element();
+            let root_name = root.tag_name().name();
+            if root_name == "Flow" {
+                return Ok(Read::Flow(Box::new(parse_flow(root, entry))));
+            }
+            // In a metadata package the manifest and flow definitions are plumbing.
+            if bundle.is_archive && matches!(root_name, "Package" | "FlowDefinition") {
+                return Ok(Read::Plumbing);
+            }
+            Ok(Read::Other(root_name.to_string()))
+        });
+        let root_name = match read {
+            Ok(Read::Flow(app)) => {
+                apps.push(*app);
+                continue;
+            }
+            Ok(Read::Plumbing) => continue,
+            Ok(Read::Other(root_name)) => root_name,
             Err(e) => {
                 notes.push(Note {
                     file: file.to_string(),
@@ -121,19 +149,9 @@ fn parse(bundle: &Bundle, entries: &[&Entry], notes: &mut Vec<Note>) -> Vec<App>
                 continue;
             }
         };
-        let root = doc.root_element();
-        let root_name = root.tag_name().name();
-        if root_name == "Flow" {
-            apps.push(parse_flow(root, entry));
-            continue;
-        }
-        // In a metadata package the manifest and flow definitions are plumbing.
-        if bundle.is_archive && matches!(root_name, "Package" | "FlowDefinition") {
-            continue;
-        }
-        match others.iter_mut().find(|(k, _)| k == root_name) {
+        match others.iter_mut().find(|(k, _)| *k == root_name) {
             Some((_, files)) => files.push(file),
-            None => others.push((root_name.to_string(), vec![file])),
+            None => others.push((root_name, vec![file])),
         }
     }
     let total: usize = others.iter().map(|(_, f)| f.len()).sum();
