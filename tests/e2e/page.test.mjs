@@ -345,6 +345,11 @@ test('the inventory tab lists triggers and who can start them, reachable by keyb
   const text = await page.textContent('#inventory');
   assert.match(text, /Webhook/);
   assert.match(text, /api\.example-crm\.test/);
+  // Sensitive fields say how sure lcscan is and which regulations apply.
+  const fields = await page.$$eval('#inventory tr', (rows) => rows.map((r) => r.textContent));
+  assert.ok(fields.some((r) => /How sure/.test(r) && /Regulations/.test(r)), 'header row');
+  assert.ok(fields.some((r) => /email/.test(r) && /Sensitive/.test(r) && /GDPR/.test(r)), 'email row');
+  assert.ok(fields.some((r) => /fullName/.test(r) && /Likely sensitive/.test(r)), 'fullName row');
 });
 
 test('downloads are made in the browser: valid JSON, SARIF 2.1.0, Markdown and CSV', async (t) => {

@@ -1041,8 +1041,8 @@ fn inventory_view(report: &ViewReport) -> Html {
                 inv.connections.iter().map(|c| vec![c.name.clone(), c.connector.clone(), c.identity.clone()]).collect()) }
             { table("Credentials", &["Credential", "Type", "Stored"],
                 inv.credentials.iter().map(|c| vec![c.name.clone(), c.credential_type.clone(), c.storage.clone()]).collect()) }
-            { table("Sensitive data fields", &["Field", "Kind of data", "Uses"],
-                inv.sensitive_fields.iter().map(|f| vec![f.name.clone(), f.label.clone(), f.uses.to_string()]).collect()) }
+            { table("Sensitive data fields", &["Field", "Kind of data", "How sure", "Regulations", "Uses"],
+                inv.sensitive_fields.iter().map(|f| vec![f.name.clone(), f.label.clone(), f.level_words(), f.regulations.join(", "), f.uses.to_string()]).collect()) }
             { table("Addresses it calls", &["Address", "Host"],
                 inv.endpoints.iter().map(|e| vec![e.url.clone(), e.host.clone().unwrap_or_default()]).collect()) }
         </section>

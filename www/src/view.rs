@@ -183,6 +183,22 @@ pub struct ViewField {
     pub label: String,
     pub object: Option<String>,
     pub uses: usize,
+    /// `sensitive`, `likely-sensitive` or `check`; absent when not judged.
+    pub level: Option<String>,
+    pub regulations: Vec<String>,
+}
+
+impl ViewField {
+    /// "Sensitive", "Likely sensitive", "Check" (as the findings say it).
+    pub fn level_words(&self) -> String {
+        match self.level.as_deref() {
+            Some("sensitive") => "Sensitive".to_string(),
+            Some("likely-sensitive") => "Likely sensitive".to_string(),
+            Some("check") => "Check".to_string(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
