@@ -265,7 +265,7 @@ fn article(label: &str) -> String {
 }
 
 /// "personal data", "financial data" — a category in plain words.
-fn category_words(category: &str) -> &'static str {
+pub fn category_words(category: &str) -> &'static str {
     match category {
         "financial" => "financial data",
         "health" => "health data",

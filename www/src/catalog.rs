@@ -142,7 +142,12 @@ pub fn lists() -> Vec<List> {
                 };
                 let examples = fields::examples_of(&e.label).join(", ");
                 Row::new(
-                    vec![e.label, e.category, regulations, examples],
+                    vec![
+                        e.label,
+                        format!("{} ({})", fields::category_words(&e.category), e.category),
+                        regulations,
+                        examples,
+                    ],
                     notes.join(" "),
                 )
             })
