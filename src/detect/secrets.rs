@@ -11,7 +11,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa, AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
@@ -251,7 +252,7 @@ struct Engine {
     patterns: Vec<Pattern>,
     allowlist: Allowlist,
     /// Keywords and `requires` strings, all in one automaton.
-    ac: Option<AhoCorasick>,
+    ac: Option<dfa::DFA>,
     /// AC pattern id → patterns that list it as a keyword.
     keyword_owners: Vec<Vec<usize>>,
     /// Normalised key name → patterns that apply under it.
@@ -365,10 +366,10 @@ impl Engine {
                 def,
             });
         }
-        let ac = match AhoCorasickBuilder::new()
+        let ac = match dfa::Builder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&strings)
         {
             Ok(ac) => Some(ac),
@@ -405,58 +406,31 @@ fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
     let expressions = expression_spans(text);
     let mut candidates: Vec<Candidate> = Vec::new();
 
-    // Which patterns have a keyword here, and which `requires` strings occur.
-    let key_list = if has_key_hint(key) {
-        engine.key_patterns.get(&normalize_key(key))
-    } else {
-        None
-    };
-    let mut seen: Vec<bool> = Vec::new();
-    let mut wanted: Vec<bool> = Vec::new();
+    // Which keywords and `requires` strings occur (AC ids, each once). Most
+    // values hold none or a few, so a short list beats a table per value.
+    let mut seen: Vec<usize> = Vec::new();
     if let Some(ac) = &engine.ac {
-        for m in ac.find_overlapping_iter(text.as_bytes()) {
-            if seen.is_empty() {
-                seen = vec![false; engine.keyword_owners.len()];
-                wanted = vec![false; engine.patterns.len()];
-            }
-            let id = m.pattern().as_usize();
-            if let Some(slot) = seen.get_mut(id) {
-                if *slot {
-                    continue;
-                }
-                *slot = true;
-            }
-            for &p in engine.keyword_owners.get(id).map_or(&[][..], |v| v) {
-                if let Some(w) = wanted.get_mut(p) {
-                    *w = true;
-                }
-            }
+        keyword_hits(ac, text.as_bytes(), &mut seen);
+    }
+    // Patterns whose keyword occurs or that apply under this key, in file order.
+    let mut wanted: Vec<usize> = Vec::new();
+    for &id in &seen {
+        if let Some(owners) = engine.keyword_owners.get(id) {
+            wanted.extend_from_slice(owners);
         }
     }
-    if let Some(list) = key_list {
-        if wanted.is_empty() {
-            wanted = vec![false; engine.patterns.len()];
-        }
-        for &p in list {
-            if let Some(w) = wanted.get_mut(p) {
-                *w = true;
-            }
+    if has_key_hint(key) {
+        if let Some(list) = engine.key_patterns.get(&normalize_key(key)) {
+            wanted.extend_from_slice(list);
         }
     }
-    let wanted_any = wanted.iter().any(|&w| w);
-    for (index, pattern) in engine.patterns.iter().enumerate() {
-        if !wanted_any {
-            break;
-        }
-        if !wanted.get(index).copied().unwrap_or(false) {
+    wanted.sort_unstable();
+    wanted.dedup();
+    for index in wanted {
+        let Some(pattern) = engine.patterns.get(index) else {
             continue;
-        }
-        if !pattern.requires.is_empty()
-            && !pattern
-                .requires
-                .iter()
-                .any(|&r| seen.get(r).copied().unwrap_or(false))
-        {
+        };
+        if !pattern.requires.is_empty() && !pattern.requires.iter().any(|r| seen.contains(r)) {
             continue;
         }
         for (start, end) in pattern_matches(pattern, text) {
@@ -484,7 +458,7 @@ fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
     }
 
     let mut hits = resolve_overlaps(candidates);
-    if let Some(generic) = key_evidence(key, text, context, &expressions) {
+    if let Some(generic) = key_evidence(key, text, context, &expressions, &hits) {
         if !hits
             .iter()
             .any(|h| h.start < generic.end && generic.start < h.end)
@@ -494,6 +468,33 @@ fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
     }
     hits.sort_by_key(|h| (h.start, h.end));
     hits
+}
+
+/// Overlapping, ASCII-case-insensitive search for every keyword: pushes the
+/// id of each one that occurs (once). A plain loop over the DFA's transitions
+/// (built without a prefilter, so only match states are special) keeps the
+/// state in a register; the generic `find_overlapping_iter` costs about three
+/// times as much per byte.
+fn keyword_hits(ac: &dfa::DFA, haystack: &[u8], seen: &mut Vec<usize>) {
+    let Ok(mut sid) = ac.start_state(Anchored::No) else {
+        return;
+    };
+    for &b in haystack {
+        sid = ac.next_state(Anchored::No, sid, b);
+        if ac.is_special(sid) {
+            if ac.is_dead(sid) {
+                return;
+            }
+            if ac.is_match(sid) {
+                for i in 0..ac.match_len(sid) {
+                    let id = ac.match_pattern(sid, i).as_usize();
+                    if !seen.contains(&id) {
+                        seen.push(id);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Spans of one pattern in `text` that pass its checks.
@@ -598,8 +599,8 @@ pub fn tokenize_key(key: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut prev: Option<char> = None;
-    let chars: Vec<char> = key.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut chars = key.chars().peekable();
+    while let Some(c) = chars.next() {
         if !c.is_alphanumeric() {
             if !current.is_empty() {
                 words.push(std::mem::take(&mut current));
@@ -608,7 +609,7 @@ pub fn tokenize_key(key: &str) -> Vec<String> {
             continue;
         }
         if let Some(p) = prev {
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
             let boundary = (p.is_lowercase() && c.is_uppercase())
                 || (p.is_uppercase() && c.is_uppercase() && next_lower)
                 || (p.is_ascii_digit() != c.is_ascii_digit());
@@ -616,7 +617,11 @@ pub fn tokenize_key(key: &str) -> Vec<String> {
                 words.push(std::mem::take(&mut current));
             }
         }
-        current.extend(c.to_lowercase());
+        if c.is_ascii() {
+            current.push(c.to_ascii_lowercase());
+        } else {
+            current.extend(c.to_lowercase());
+        }
         prev = Some(c);
     }
     if !current.is_empty() {
@@ -700,6 +705,7 @@ const NOT_THE_SECRET: &[&str] = &[
 ];
 
 /// Cheap test before tokenising: every secret-ish key contains one of these.
+#[cfg_attr(not(test), allow(dead_code))]
 const KEY_HINTS: &[&str] = &[
     "pass",
     "pwd",
@@ -715,12 +721,31 @@ const KEY_HINTS: &[&str] = &[
     "dsn",
 ];
 
-/// Whether `key` contains one of [`KEY_HINTS`], ignoring ASCII case, without allocating.
+/// Whether `key` contains one of [`KEY_HINTS`], ignoring ASCII case, without
+/// allocating: each position is compared only with the hints that start with
+/// its letter (a test checks this agrees with a plain search for every hint).
 fn has_key_hint(key: &str) -> bool {
     let k = key.as_bytes();
-    KEY_HINTS.iter().any(|h| {
-        let h = h.as_bytes();
-        k.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))
+    (0..k.len()).any(|i| {
+        let Some(rest) = k.get(i..) else {
+            return false;
+        };
+        let hints: &[&[u8]] = match rest.first().map(u8::to_ascii_lowercase) {
+            // `pwd` starts with `pw`.
+            Some(b'p') => &[b"pass", b"pw"],
+            Some(b's') => &[b"secret", b"sig"],
+            Some(b't') => &[b"token"],
+            Some(b'k') => &[b"key"],
+            Some(b'a') => &[b"auth"],
+            Some(b'b') => &[b"bearer"],
+            Some(b'c') => &[b"credential", b"conn"],
+            Some(b'd') => &[b"dsn"],
+            _ => return false,
+        };
+        hints.iter().any(|h| {
+            rest.get(..h.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(h))
+        })
     })
 }
 
@@ -811,6 +836,7 @@ fn key_evidence(
     text: &str,
     context: ValueContext,
     expressions: &[(usize, usize)],
+    taken: &[SecretHit],
 ) -> Option<SecretHit> {
     let kind = match (key_kind(key), context) {
         (Some(kind), _) => kind,
@@ -819,6 +845,11 @@ fn key_evidence(
         (None, _) => return None,
     };
     let (start, end) = literal_part(text, expressions)?;
+    // A pattern already reported this span: the key adds nothing, so skip
+    // the costlier checks below (the caller would drop this hit anyway).
+    if taken.iter().any(|h| h.start < end && start < h.end) {
+        return None;
+    }
     let literal = text.get(start..end)?;
     if literal.len() > 8192 || is_placeholder(literal) || is_expression(literal) {
         return None;
@@ -891,9 +922,10 @@ pub fn looks_random(s: &str) -> bool {
     if !(10..=8192).contains(&len) || s.chars().any(char::is_whitespace) {
         return false;
     }
-    let lower = s.to_ascii_lowercase();
-    if lower.starts_with("data:")
-        || lower.contains("://")
+    if s.as_bytes()
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"data:"))
+        || s.contains("://")
         || is_guid(s)
         || is_salesforce_id(s)
         || s.bytes().all(|b| b.is_ascii_digit())
@@ -927,47 +959,54 @@ pub fn is_word_like(s: &str) -> bool {
     let mut wordy = 0usize;
     let mut total = 0usize;
     let mut long_word = false;
-    for word in split_words(s) {
+    for_each_word(s, |word| {
         total += word.len();
-        if is_readable_word(&word) {
+        if is_readable_word(word) {
             wordy += word.len();
             long_word = true;
         } else if word.bytes().all(|b| b.is_ascii_alphabetic())
-            && short_words.iter().any(|w| w.eq_ignore_ascii_case(&word))
+            && short_words.iter().any(|w| w.eq_ignore_ascii_case(word))
         {
             // `Is`, `My` in `ThisIsMyDisplayName`; `http`, `json` in `httpHeaderAuth`.
             wordy += word.len();
         }
-    }
+    });
     long_word && total > 0 && wordy * 10 >= total * 8
 }
 
-fn split_words(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut prev: Option<char> = None;
-    for c in s.chars() {
+/// Calls `f` with each word of `s`: runs of ASCII letters and digits, split
+/// where a lowercase letter meets an uppercase one and between letters and
+/// digits. Words are slices of `s`, nothing is allocated.
+fn for_each_word<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
+    let bytes = s.as_bytes();
+    let mut start: Option<usize> = None;
+    for (i, &c) in bytes.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
+            if let Some(from) = start.take() {
+                if let Some(word) = s.get(from..i) {
+                    f(word);
+                }
             }
-            prev = None;
             continue;
         }
-        if let Some(p) = prev {
-            if (p.is_ascii_lowercase() && c.is_ascii_uppercase())
-                || (p.is_ascii_digit() != c.is_ascii_digit())
-            {
-                words.push(std::mem::take(&mut current));
+        match start {
+            None => start = Some(i),
+            Some(from) => {
+                let p = bytes.get(i.wrapping_sub(1)).copied().unwrap_or(0);
+                if (p.is_ascii_lowercase() && c.is_ascii_uppercase())
+                    || (p.is_ascii_digit() != c.is_ascii_digit())
+                {
+                    if let Some(word) = s.get(from..i) {
+                        f(word);
+                    }
+                    start = Some(i);
+                }
             }
         }
-        current.push(c);
-        prev = Some(c);
     }
-    if !current.is_empty() {
-        words.push(current);
+    if let Some(word) = start.and_then(|from| s.get(from..)) {
+        f(word);
     }
-    words
 }
 
 fn is_readable_word(word: &str) -> bool {
@@ -984,16 +1023,21 @@ fn is_readable_word(word: &str) -> bool {
     if rest_upper != 0 && rest_upper != bytes.len() - 1 {
         return false;
     }
-    let lower = word.to_ascii_lowercase();
-    let vowels = lower.bytes().filter(|b| b"aeiouy".contains(b)).count();
-    let ratio = vowels as f64 / lower.len() as f64;
+    let is_vowel = |b: u8| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+        )
+    };
+    let vowels = bytes.iter().filter(|&&b| is_vowel(b)).count();
+    let ratio = vowels as f64 / bytes.len() as f64;
     // 0.15: `string`, `script`, `strength` are words too.
     if !(0.15..=0.7).contains(&ratio) {
         return false;
     }
     let mut run = 0;
-    for b in lower.bytes() {
-        if b"aeiouy".contains(&b) {
+    for &b in bytes {
+        if is_vowel(b) {
             run = 0;
         } else {
             run += 1;
@@ -1033,6 +1077,15 @@ pub fn expression_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut i = 0;
     while i + 1 < bytes.len() {
+        // Every opener has `{` as its first or second byte: jump to the
+        // first `{` at or after `i` and look one byte before it.
+        let Some(brace) = bytes.get(i..).and_then(|rest| find_byte(rest, b'{')) else {
+            break;
+        };
+        i = (i + brace).saturating_sub(1).max(i);
+        if i + 1 >= bytes.len() {
+            break;
+        }
         let (open, close): (usize, &[u8]) = match (bytes.get(i), bytes.get(i + 1)) {
             (Some(b'{'), Some(b'{')) => (2, b"}}"),
             (Some(b'$' | b'@'), Some(b'{')) => (2, b"}"),
@@ -1045,12 +1098,42 @@ pub fn expression_spans(text: &str) -> Vec<(usize, usize)> {
         let from = i + open;
         let end = bytes
             .get(from..)
-            .and_then(|rest| rest.windows(close.len()).position(|w| w == close))
+            .and_then(|rest| find_close(rest, close))
             .map_or(bytes.len(), |p| from + p + close.len());
         spans.push((i, end));
         i = end.max(i + 1);
     }
     spans
+}
+
+/// First position of `needle` in `hay`, 16 bytes at a time (the compiler
+/// turns the fold into one vector compare per block).
+fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    let mut blocks = hay.chunks_exact(16);
+    let mut offset = 0;
+    for block in &mut blocks {
+        if block.iter().fold(false, |found, &b| found | (b == needle)) {
+            return block.iter().position(|&b| b == needle).map(|p| offset + p);
+        }
+        offset += 16;
+    }
+    blocks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|p| offset + p)
+}
+
+/// Where `close` (`}` or `}}`) first occurs in `rest`.
+fn find_close(rest: &[u8], close: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let p = from + find_byte(rest.get(from..)?, b'}')?;
+        if rest.get(p..p + close.len())? == close {
+            return Some(p);
+        }
+        from = p + 1;
+    }
 }
 
 /// Markers of platform expressions or references to a secret store
@@ -1808,6 +1891,112 @@ mod tests {
         assert_eq!(tokenize_key("HTTPHeaderAuth"), ["http", "header", "auth"]);
         assert_eq!(tokenize_key("Api_Key__c"), ["api", "key"]);
         assert_eq!(tokenize_key("auth.password2"), ["auth", "password", "2"]);
+    }
+
+    /// The fast paths of the hot loop agree with the plain versions they replace.
+    #[test]
+    fn fast_paths_agree_with_plain_versions() {
+        fn plain_key_hint(key: &str) -> bool {
+            let k = key.as_bytes();
+            KEY_HINTS.iter().any(|h| {
+                let h = h.as_bytes();
+                k.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))
+            })
+        }
+        fn plain_spans(text: &str) -> Vec<(usize, usize)> {
+            let bytes = text.as_bytes();
+            let mut spans = Vec::new();
+            let mut i = 0;
+            while i + 1 < bytes.len() {
+                let (open, close): (usize, &[u8]) = match (bytes[i], bytes[i + 1]) {
+                    (b'{', b'{') => (2, b"}}"),
+                    (b'$' | b'@', b'{') => (2, b"}"),
+                    (b'{', b'!') => (2, b"}"),
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                };
+                let from = i + open;
+                let end = bytes[from..]
+                    .windows(close.len())
+                    .position(|w| w == close)
+                    .map_or(bytes.len(), |p| from + p + close.len());
+                spans.push((i, end));
+                i = end.max(i + 1);
+            }
+            spans
+        }
+        let mut keys: Vec<String> = KEY_HINTS
+            .iter()
+            .flat_map(|h| [h.to_string(), h.to_ascii_uppercase(), format!("x{h}y")])
+            .collect();
+        keys.extend(
+            [
+                "",
+                "p",
+                "pa",
+                "PaSs",
+                "apiKey",
+                "X-API-Key",
+                "client_secret",
+                "url",
+                "Pwd",
+                "signature",
+                "s",
+                "tok",
+                "toke",
+                "ke",
+                "KEY",
+                "bearer",
+                "Bear",
+                "credentia",
+                "connection",
+                "con",
+                "dsn",
+                "ds",
+                "auth",
+                "aut",
+                "clé",
+                "パスワード",
+                "passé",
+                "Ocp-Apim-Subscription-Key",
+                "name",
+                "description",
+                "é{pass}",
+            ]
+            .iter()
+            .map(|k| k.to_string()),
+        );
+        for k in &keys {
+            assert_eq!(has_key_hint(k), plain_key_hint(k), "{k:?}");
+        }
+        let texts = [
+            "",
+            "{",
+            "{{",
+            "{{ a }}",
+            "x{{ a }",
+            "${a}${b}",
+            "@{x}} {!y} {{z}}",
+            "{\"a\": {\"b\": 1}}",
+            "é{{ b }}ü${c}",
+            "a$",
+            "}{{}}{",
+            "{!}",
+            "{{{{}}}}",
+            "{\"k\":\"@{body('x')}\",\"l\":\"{{ $json.y }}\"} and 0123456789abcdef{",
+            "0123456789abcdef0123456789abcdef{{ long }} 0123456789abcdef0123456789abcdef}",
+        ];
+        for t in texts {
+            assert_eq!(expression_spans(t), plain_spans(t), "{t:?}");
+        }
+        let mut words = Vec::new();
+        for_each_word("ThisIsMy_app2Config-é-v10x", |w| words.push(w));
+        assert_eq!(
+            words,
+            ["This", "Is", "My", "app", "2", "Config", "v", "10", "x"]
+        );
     }
 
     /// `cargo test --release --lib secrets::tests::throughput -- --ignored --nocapture`
