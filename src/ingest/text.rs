@@ -105,17 +105,19 @@ pub fn check_xml_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0usize;
-    while let Some(rel) = bytes.get(i..).and_then(memchr_lt) {
+    // `<` and `>` are ASCII, so every index searched from is a char boundary.
+    while let Some(rel) = text.get(i..).and_then(|rest| rest.find('<')) {
         let at = i + rel;
         let next = bytes.get(at + 1).copied();
         // Comments, CDATA and processing instructions may hold `<` (HTML in an
         // email template, even `<!DOCTYPE html>`): skip them whole.
-        let opaque: [(&[u8], &[u8]); 3] =
-            [(b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>")];
-        let rest = bytes.get(at..).unwrap_or_default();
+        let opaque: [(&str, &str); 3] = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")];
+        let rest = text.get(at..).unwrap_or_default();
         if let Some((open, close)) = opaque.iter().find(|(open, _)| rest.starts_with(open)) {
             let body = at + open.len();
-            i = find(bytes.get(body..).unwrap_or_default(), close)
+            i = text
+                .get(body..)
+                .and_then(|b| b.find(close))
                 .map_or(bytes.len(), |p| body + p + close.len());
             continue;
         }
@@ -130,9 +132,9 @@ pub fn check_xml_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
                 }
             }
             _ => {
-                let end = bytes
+                let end = text
                     .get(at..)
-                    .and_then(|rest| rest.iter().position(|&b| b == b'>'))
+                    .and_then(|rest| rest.find('>'))
                     .map(|p| at + p);
                 let self_closing = end.is_some_and(|e| e > 0 && bytes.get(e - 1) == Some(&b'/'));
                 if !self_closing {
@@ -146,15 +148,6 @@ pub fn check_xml_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
         i = at + 1;
     }
     Ok(())
-}
-
-fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
-}
-
-/// Where `needle` first occurs in `haystack`.
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]

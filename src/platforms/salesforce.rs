@@ -242,11 +242,24 @@ fn is_true(node: Node, name: &str) -> bool {
 
 /// Every element child with its 1-based index among same-named siblings.
 fn indexed_children<'a, 'i>(node: Node<'a, 'i>) -> Vec<(Node<'a, 'i>, usize)> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    // Elements have few distinct child names: count in a short list, and
+    // only switch to a map when there are many.
+    const FEW: usize = 24;
+    let mut few: Vec<(&str, usize)> = Vec::new();
+    let mut many: HashMap<&str, usize> = HashMap::new();
     node.children()
         .filter(Node::is_element)
         .map(|c| {
-            let n = counts.entry(c.tag_name().name()).or_insert(0);
+            let name = c.tag_name().name();
+            if let Some((_, n)) = few.iter_mut().find(|(k, _)| *k == name) {
+                *n += 1;
+                return (c, *n);
+            }
+            if few.len() < FEW {
+                few.push((name, 1));
+                return (c, 1);
+            }
+            let n = many.entry(name).or_insert(0);
             *n += 1;
             (c, *n)
         })
@@ -268,11 +281,19 @@ fn child_path(parent: &str, name: &str, index: usize) -> String {
         "defaultConnector",
         "faultConnector",
     ];
-    if index == 1 && SINGLE.contains(&name) {
-        format!("{parent}/{name}")
-    } else {
-        format!("{parent}/{name}[{index}]")
+    let mut path = String::with_capacity(parent.len() + name.len() + 6);
+    path.push_str(parent);
+    path.push('/');
+    path.push_str(name);
+    if !(index == 1 && SINGLE.contains(&name)) {
+        path.push('[');
+        match u8::try_from(index) {
+            Ok(i @ 0..=9) => path.push(char::from(b'0' + i)),
+            _ => path.push_str(&index.to_string()),
+        }
+        path.push(']');
     }
+    path
 }
 
 // ---------------------------------------------------------------------------
@@ -1232,12 +1253,12 @@ fn walk_values_inner(
         if matches!(tag, "processMetadataValues" | "connector" | "fieldText") {
             continue;
         }
-        let cpath = child_path(path, tag, index);
         match tag {
             "stringValue" | "formulaExpression" => {
                 let Some(text) = child.text().filter(|t| !t.trim().is_empty()) else {
                     continue;
                 };
+                let cpath = child_path(path, tag, index);
                 let key = value_key(node).unwrap_or(&step.id).to_string();
                 let ctx = if tag == "formulaExpression" {
                     ValueContext::Code
@@ -1247,7 +1268,12 @@ fn walk_values_inner(
                 let sref = in_step.then_some(step);
                 cx.push_value(&key, text, ctx, merge_kind(text), &cpath, sref);
             }
-            _ => walk_values_inner(cx, child, &cpath, step, in_step, context, depth + 1),
+            // An element without element children holds no values.
+            _ if !child.children().any(|c| c.is_element()) => {}
+            _ => {
+                let cpath = child_path(path, tag, index);
+                walk_values_inner(cx, child, &cpath, step, in_step, context, depth + 1);
+            }
         }
     }
 }
