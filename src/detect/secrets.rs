@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::{dfa, AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind};
+use aho_corasick::{dfa, Anchored, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
@@ -152,8 +152,8 @@ struct AllowlistDef {
 /// The allowlist, compiled.
 #[derive(Default)]
 struct Allowlist {
-    expression_ac: Option<AhoCorasick>,
-    placeholder_ac: Option<AhoCorasick>,
+    expression_ac: Option<dfa::DFA>,
+    placeholder_ac: Option<dfa::DFA>,
     placeholder_whole: Vec<String>,
     documentation_keys: Vec<String>,
     /// Lowercase words the vowel heuristic misses (`is`, `my`, `http`, `json`).
@@ -168,8 +168,9 @@ impl Allowlist {
             if list.is_empty() {
                 return None;
             }
-            match AhoCorasickBuilder::new()
+            match dfa::Builder::new()
                 .ascii_case_insensitive(true)
+                .prefilter(false)
                 .build(list)
             {
                 Ok(ac) => Some(ac),
@@ -392,10 +393,13 @@ impl Engine {
 // ---------------------------------------------------------------------------
 // Scanning
 
-/// A hit before overlap resolution; `rank` orders specificity (lower wins).
+/// A hit before overlap resolution; `rank` orders specificity (lower wins)
+/// and its second part is the pattern's index. Names are copied into a
+/// [`SecretHit`] only for the candidates that survive.
 struct Candidate {
     rank: (bool, usize),
-    hit: SecretHit,
+    start: usize,
+    end: usize,
 }
 
 fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
@@ -419,7 +423,8 @@ fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
             wanted.extend_from_slice(owners);
         }
     }
-    if has_key_hint(key) {
+    let hinted = has_key_hint(key);
+    if hinted {
         if let Some(list) = engine.key_patterns.get(&normalize_key(key)) {
             wanted.extend_from_slice(list);
         }
@@ -437,28 +442,35 @@ fn scan(key: &str, text: &str, context: ValueContext) -> Vec<SecretHit> {
             if overlaps_any(&expressions, start, end) {
                 continue;
             }
+            candidates.push(Candidate {
+                rank: (pattern.generic, index),
+                start,
+                end,
+            });
+        }
+    }
+
+    let mut hits: Vec<SecretHit> = resolve_overlaps(candidates)
+        .into_iter()
+        .filter_map(|c| {
+            let pattern = engine.patterns.get(c.rank.1)?;
             let mut hit = SecretHit {
                 pattern_id: pattern.id.clone(),
                 name: pattern.name.clone(),
                 impact: pattern.impact.clone(),
                 confidence: pattern.confidence,
-                start,
-                end,
+                start: c.start,
+                end: c.end,
             };
             if pattern.validator == Validator::Jwt {
-                if let Some(token) = text.get(start..end) {
+                if let Some(token) = text.get(c.start..c.end) {
                     describe_jwt_expiry(&mut hit, token);
                 }
             }
-            candidates.push(Candidate {
-                rank: (pattern.generic, index),
-                hit,
-            });
-        }
-    }
-
-    let mut hits = resolve_overlaps(candidates);
-    if let Some(generic) = key_evidence(key, text, context, &expressions, &hits) {
+            Some(hit)
+        })
+        .collect();
+    if let Some(generic) = key_evidence(key, hinted, text, context, &expressions, &hits) {
         if !hits
             .iter()
             .any(|h| h.start < generic.end && generic.start < h.end)
@@ -495,6 +507,25 @@ fn keyword_hits(ac: &dfa::DFA, haystack: &[u8], seen: &mut Vec<usize>) {
             }
         }
     }
+}
+
+/// Whether any of the automaton's strings occurs in `haystack` (the same
+/// plain loop as [`keyword_hits`]; short strings make the setup of
+/// `AhoCorasick::is_match` cost more than the search).
+fn dfa_is_match(ac: &dfa::DFA, haystack: &[u8]) -> bool {
+    let Ok(mut sid) = ac.start_state(Anchored::No) else {
+        return false;
+    };
+    if ac.is_match(sid) {
+        return true;
+    }
+    for &b in haystack {
+        sid = ac.next_state(Anchored::No, sid, b);
+        if ac.is_special(sid) {
+            return ac.is_match(sid);
+        }
+    }
+    false
 }
 
 /// Spans of one pattern in `text` that pass its checks.
@@ -539,20 +570,17 @@ fn accept(pattern: &Pattern, secret: &str) -> bool {
 }
 
 /// Keep one hit per span: the lowest rank (specific before generic, then file order).
-fn resolve_overlaps(mut candidates: Vec<Candidate>) -> Vec<SecretHit> {
+fn resolve_overlaps(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     if candidates.len() <= 1 {
-        return candidates.into_iter().map(|c| c.hit).collect();
+        return candidates;
     }
-    candidates.sort_by_key(|c| (c.rank, c.hit.start));
-    let mut kept: Vec<SecretHit> = Vec::new();
+    candidates.sort_by_key(|c| (c.rank, c.start));
+    let mut kept: Vec<Candidate> = Vec::new();
     for c in candidates {
-        if kept
-            .iter()
-            .any(|k| k.start < c.hit.end && c.hit.start < k.end)
-        {
+        if kept.iter().any(|k| k.start < c.end && c.start < k.end) {
             continue;
         }
-        kept.push(c.hit);
+        kept.push(c);
     }
     kept
 }
@@ -726,31 +754,30 @@ const KEY_HINTS: &[&str] = &[
 /// its letter (a test checks this agrees with a plain search for every hint).
 fn has_key_hint(key: &str) -> bool {
     let k = key.as_bytes();
-    (0..k.len()).any(|i| {
-        let Some(rest) = k.get(i..) else {
-            return false;
-        };
-        let hints: &[&[u8]] = match rest.first().map(u8::to_ascii_lowercase) {
+    k.iter().enumerate().any(|(i, &b)| {
+        // `| 0x20` lowercases ASCII letters and maps nothing else onto them.
+        let hints: &[&[u8]] = match b | 0x20 {
             // `pwd` starts with `pw`.
-            Some(b'p') => &[b"pass", b"pw"],
-            Some(b's') => &[b"secret", b"sig"],
-            Some(b't') => &[b"token"],
-            Some(b'k') => &[b"key"],
-            Some(b'a') => &[b"auth"],
-            Some(b'b') => &[b"bearer"],
-            Some(b'c') => &[b"credential", b"conn"],
-            Some(b'd') => &[b"dsn"],
+            b'p' => &[b"pass", b"pw"],
+            b's' => &[b"secret", b"sig"],
+            b't' => &[b"token"],
+            b'k' => &[b"key"],
+            b'a' => &[b"auth"],
+            b'b' => &[b"bearer"],
+            b'c' => &[b"credential", b"conn"],
+            b'd' => &[b"dsn"],
             _ => return false,
         };
         hints.iter().any(|h| {
-            rest.get(..h.len())
+            k.get(i..i + h.len())
                 .is_some_and(|w| w.eq_ignore_ascii_case(h))
         })
     })
 }
 
-fn key_kind(key: &str) -> Option<KeyKind> {
-    if !has_key_hint(key) {
+/// `hinted`: what [`has_key_hint`] said about `key` (the caller knows already).
+fn key_kind(key: &str, hinted: bool) -> Option<KeyKind> {
+    if !hinted {
         return None;
     }
     let words = tokenize_key(key);
@@ -833,23 +860,27 @@ fn key_names_an_api_key(key: &str) -> bool {
 
 fn key_evidence(
     key: &str,
+    hinted: bool,
     text: &str,
     context: ValueContext,
     expressions: &[(usize, usize)],
     taken: &[SecretHit],
 ) -> Option<SecretHit> {
-    let kind = match (key_kind(key), context) {
-        (Some(kind), _) => kind,
-        (None, ValueContext::PasswordField) => KeyKind::Password,
-        (None, ValueContext::ConnectionString) => return None,
-        (None, _) => return None,
-    };
+    if !hinted && context != ValueContext::PasswordField {
+        return None;
+    }
     let (start, end) = literal_part(text, expressions)?;
     // A pattern already reported this span: the key adds nothing, so skip
     // the costlier checks below (the caller would drop this hit anyway).
     if taken.iter().any(|h| h.start < end && start < h.end) {
         return None;
     }
+    let kind = match (key_kind(key, hinted), context) {
+        (Some(kind), _) => kind,
+        (None, ValueContext::PasswordField) => KeyKind::Password,
+        (None, ValueContext::ConnectionString) => return None,
+        (None, _) => return None,
+    };
     let literal = text.get(start..end)?;
     if literal.len() > 8192 || is_placeholder(literal) || is_expression(literal) {
         return None;
@@ -1146,7 +1177,7 @@ fn is_expression(s: &str) -> bool {
         .allowlist
         .expression_ac
         .as_ref()
-        .is_some_and(|ac| ac.is_match(s))
+        .is_some_and(|ac| dfa_is_match(ac, s.as_bytes()))
 }
 
 /// Documentation keys and fill-in-the-blank values that are not real secrets
@@ -1171,7 +1202,7 @@ pub fn is_placeholder(s: &str) -> bool {
     if allow
         .placeholder_ac
         .as_ref()
-        .is_some_and(|ac| ac.is_match(trimmed))
+        .is_some_and(|ac| dfa_is_match(ac, trimmed.as_bytes()))
     {
         return true;
     }
