@@ -105,8 +105,7 @@ pub fn check_xml_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0usize;
-    // `<` and `>` are ASCII, so every index searched from is a char boundary.
-    while let Some(rel) = text.get(i..).and_then(|rest| rest.find('<')) {
+    while let Some(rel) = bytes.get(i..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let at = i + rel;
         let next = bytes.get(at + 1).copied();
         // Comments, CDATA and processing instructions may hold `<` (HTML in an
@@ -132,9 +131,9 @@ pub fn check_xml_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
                 }
             }
             _ => {
-                let end = text
+                let end = bytes
                     .get(at..)
-                    .and_then(|rest| rest.find('>'))
+                    .and_then(|rest| memchr::memchr(b'>', rest))
                     .map(|p| at + p);
                 let self_closing = end.is_some_and(|e| e > 0 && bytes.get(e - 1) == Some(&b'/'));
                 if !self_closing {

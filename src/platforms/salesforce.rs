@@ -241,29 +241,46 @@ fn is_true(node: Node, name: &str) -> bool {
 }
 
 /// Every element child with its 1-based index among same-named siblings.
-fn indexed_children<'a, 'i>(node: Node<'a, 'i>) -> Vec<(Node<'a, 'i>, usize)> {
-    // Elements have few distinct child names: count in a short list, and
-    // only switch to a map when there are many.
-    const FEW: usize = 24;
-    let mut few: Vec<(&str, usize)> = Vec::new();
-    let mut many: HashMap<&str, usize> = HashMap::new();
-    node.children()
-        .filter(Node::is_element)
-        .map(|c| {
-            let name = c.tag_name().name();
-            if let Some((_, n)) = few.iter_mut().find(|(k, _)| *k == name) {
-                *n += 1;
-                return (c, *n);
-            }
-            if few.len() < FEW {
-                few.push((name, 1));
-                return (c, 1);
-            }
-            let n = many.entry(name).or_insert(0);
+fn indexed_children<'a, 'i>(node: Node<'a, 'i>) -> IndexedChildren<'a, 'i> {
+    IndexedChildren {
+        children: node.children(),
+        few: [("", 0); FEW_NAMES],
+        few_len: 0,
+        many: HashMap::new(),
+    }
+}
+
+/// Elements have few distinct child names: they are counted in a short list,
+/// and in a map only when there are more.
+const FEW_NAMES: usize = 24;
+
+struct IndexedChildren<'a, 'i> {
+    children: roxmltree::Children<'a, 'i>,
+    few: [(&'a str, usize); FEW_NAMES],
+    few_len: usize,
+    many: HashMap<&'a str, usize>,
+}
+
+impl<'a, 'i> Iterator for IndexedChildren<'a, 'i> {
+    type Item = (Node<'a, 'i>, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let c = self.children.find(Node::is_element)?;
+        let name = c.tag_name().name();
+        let known = self.few.get_mut(..self.few_len).unwrap_or_default();
+        if let Some((_, n)) = known.iter_mut().find(|(k, _)| *k == name) {
             *n += 1;
-            (c, *n)
-        })
-        .collect()
+            return Some((c, *n));
+        }
+        if let Some(slot) = self.few.get_mut(self.few_len) {
+            *slot = (name, 1);
+            self.few_len += 1;
+            return Some((c, 1));
+        }
+        let n = self.many.entry(name).or_insert(0);
+        *n += 1;
+        Some((c, *n))
+    }
 }
 
 /// XPath-like path of a child: repeatable elements get their 1-based index
