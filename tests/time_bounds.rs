@@ -553,7 +553,7 @@ fn budibase_export(n: usize) -> Vec<u8> {
     for i in 0..n {
         docs.push(json!({"_id": format!("query_{i:06}"), "type": "query", "datasourceId": "datasource_rest0001",
                          "name": format!("Query {i}"), "queryVerb": "read",
-                         "fields": {"path": format!("/items/{i}"), "headers": {"X-Api-Key": format!("FAKEKEY{i:012}")}}}));
+                         "fields": {"path": format!("/items/{i}"), "headers": {"X-Api-Key": "{{ env.API_KEY }}"}}}));
     }
     let dump = format!(
         "{}\n{}\n",
