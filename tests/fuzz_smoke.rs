@@ -11,8 +11,9 @@
 //! merge keys), re-encodings, other file names, and edits of one member of a
 //! zip / tar.gz re-packed so they reach the parsers behind the archive.
 //!
-//! Each input must give `Ok(report)` — whose JSON renders, and is the same on
-//! a second scan — or a `ScanError` with a friendly message; never a panic.
+//! Each input must give `Ok(report)` — whose JSON renders (every 8th: the
+//! same on a second scan, and all other formats render) — or a `ScanError`
+//! with a friendly message; never a panic.
 //! A failing input is written to `tests/artifacts/fuzz-smoke/` (git-ignored).
 //!
 //! `LCSCAN_FUZZ_SMOKE_ITERS=n` sets mutations per seed (default 10); e.g.
@@ -980,6 +981,11 @@ fn check_one(input: &Input, policy: &Policy, stats: &mut Stats, determinism: boo
                 if json.is_empty() || serde_json::from_str::<serde_json::Value>(&json).is_err() {
                     Err("the JSON report does not parse".to_string())
                 } else if determinism {
+                    // Every other format renders too (a panic is caught below).
+                    for format in ["markdown", "html", "sarif", "csv", "text"] {
+                        let format = lcscan::render::Format::parse(format).unwrap();
+                        assert!(!lcscan::render::render(report, format).is_empty());
+                    }
                     let again = scan(&input.bytes, &input.name, policy)
                         .map(|r| lcscan::render::json(&r))
                         .map_err(|e| e.to_string());
