@@ -1137,22 +1137,9 @@ pub fn expression_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// First position of `needle` in `hay`, 16 bytes at a time (the compiler
-/// turns the fold into one vector compare per block).
+/// First position of `needle` in `hay` (SIMD `memchr`).
 fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    let mut blocks = hay.chunks_exact(16);
-    let mut offset = 0;
-    for block in &mut blocks {
-        if block.iter().fold(false, |found, &b| found | (b == needle)) {
-            return block.iter().position(|&b| b == needle).map(|p| offset + p);
-        }
-        offset += 16;
-    }
-    blocks
-        .remainder()
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| offset + p)
+    memchr::memchr(needle, hay)
 }
 
 /// Where `close` (`}` or `}}`) first occurs in `rest`.
