@@ -753,25 +753,35 @@ const KEY_HINTS: &[&str] = &[
 /// allocating: each position is compared only with the hints that start with
 /// its letter (a test checks this agrees with a plain search for every hint).
 fn has_key_hint(key: &str) -> bool {
-    let k = key.as_bytes();
-    k.iter().enumerate().any(|(i, &b)| {
-        // `| 0x20` lowercases ASCII letters and maps nothing else onto them.
-        let hints: &[&[u8]] = match b | 0x20 {
+    // Lowercase once, on the stack for ordinary keys.
+    let mut buf = [0u8; 64];
+    let owned: Vec<u8>;
+    let k: &[u8] = match buf.get_mut(..key.len()) {
+        Some(dst) => {
+            for (d, s) in dst.iter_mut().zip(key.as_bytes()) {
+                *d = s.to_ascii_lowercase();
+            }
+            dst
+        }
+        None => {
+            owned = key.to_ascii_lowercase().into_bytes();
+            &owned
+        }
+    };
+    (0..k.len()).any(|i| {
+        let rest = k.get(i..).unwrap_or_default();
+        match rest.first() {
             // `pwd` starts with `pw`.
-            b'p' => &[b"pass", b"pw"],
-            b's' => &[b"secret", b"sig"],
-            b't' => &[b"token"],
-            b'k' => &[b"key"],
-            b'a' => &[b"auth"],
-            b'b' => &[b"bearer"],
-            b'c' => &[b"credential", b"conn"],
-            b'd' => &[b"dsn"],
-            _ => return false,
-        };
-        hints.iter().any(|h| {
-            k.get(i..i + h.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(h))
-        })
+            Some(b'p') => rest.starts_with(b"pass") || rest.starts_with(b"pw"),
+            Some(b's') => rest.starts_with(b"secret") || rest.starts_with(b"sig"),
+            Some(b't') => rest.starts_with(b"token"),
+            Some(b'k') => rest.starts_with(b"key"),
+            Some(b'a') => rest.starts_with(b"auth"),
+            Some(b'b') => rest.starts_with(b"bearer"),
+            Some(b'c') => rest.starts_with(b"credential") || rest.starts_with(b"conn"),
+            Some(b'd') => rest.starts_with(b"dsn"),
+            _ => false,
+        }
     })
 }
 
