@@ -52,26 +52,35 @@ fn utf16(bytes: &[u8], decode: fn([u8; 2]) -> u16) -> Result<String, ScanError> 
 /// Runs before serde so hostile files fail fast with a clear message.
 pub fn check_json_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
     let max_depth = limits.max_depth.min(crate::policy::MAX_SUPPORTED_DEPTH);
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut string_start = 0usize;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-                check_string_len(i - string_start, limits)?;
-            }
-            continue;
-        }
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
         match b {
             b'"' => {
-                in_string = true;
-                string_start = i;
+                // Jump from quote or backslash to the next (memchr): strings
+                // are most of an export's bytes.
+                let string_start = i;
+                let mut j = i + 1;
+                loop {
+                    let Some(p) = bytes
+                        .get(j..)
+                        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                    else {
+                        // Unterminated: the string runs to the end.
+                        check_string_len(text.len() - string_start, limits)?;
+                        return Ok(());
+                    };
+                    let at = j + p;
+                    if bytes.get(at) == Some(&b'\\') {
+                        // The escaped byte is part of the string, whatever it is.
+                        j = at + 2;
+                        continue;
+                    }
+                    check_string_len(at - string_start, limits)?;
+                    i = at;
+                    break;
+                }
             }
             b'{' | b'[' => {
                 depth += 1;
@@ -82,9 +91,7 @@ pub fn check_json_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
             b'}' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
-    }
-    if in_string {
-        check_string_len(text.len() - string_start, limits)?;
+        i += 1;
     }
     Ok(())
 }

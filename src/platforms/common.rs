@@ -16,7 +16,10 @@ pub fn walk_strings(
     loc: &Location,
     f: &mut dyn FnMut(&str, &str, &Location),
 ) {
-    walk(value, key, loc, f, 0);
+    // One location whose path grows and shrinks as the walk goes down and
+    // back up: a path is only ever built once per level, not per value.
+    let mut at = loc.clone();
+    walk(value, key, &mut at, f, 0);
 }
 
 const MAX_WALK_DEPTH: usize = 128;
@@ -24,7 +27,7 @@ const MAX_WALK_DEPTH: usize = 128;
 fn walk(
     value: &Json,
     key: &str,
-    loc: &Location,
+    loc: &mut Location,
     f: &mut dyn FnMut(&str, &str, &Location),
     depth: usize,
 ) {
@@ -35,25 +38,60 @@ fn walk(
         Json::String(s) => f(key, s, loc),
         Json::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, key, &loc.index(i), f, depth + 1);
+                if !holds_strings(item) {
+                    continue;
+                }
+                let len = loc.path.len();
+                push_index(&mut loc.path, i);
+                walk(item, key, loc, f, depth + 1);
+                loc.path.truncate(len);
             }
         }
         Json::Object(map) => {
-            if let Some((name, inner)) = pair(map) {
-                let inner_loc = loc.child(pair_value_key(map));
-                walk(inner, name, &inner_loc, f, depth + 1);
-                for (k, v) in map {
-                    if !is_pair_key(k) {
-                        walk(v, k, &loc.child(k), f, depth + 1);
-                    }
+            let pair = pair(map);
+            if let Some((name, inner)) = pair {
+                if holds_strings(inner) {
+                    let len = loc.path.len();
+                    push_token(&mut loc.path, pair_value_key(map));
+                    walk(inner, name, loc, f, depth + 1);
+                    loc.path.truncate(len);
                 }
-                return;
             }
             for (k, v) in map {
-                walk(v, k, &loc.child(k), f, depth + 1);
+                if (pair.is_some() && is_pair_key(k)) || !holds_strings(v) {
+                    continue;
+                }
+                let len = loc.path.len();
+                push_token(&mut loc.path, k);
+                walk(v, k, loc, f, depth + 1);
+                loc.path.truncate(len);
             }
         }
         _ => {}
+    }
+}
+
+/// Numbers, booleans and null hold no string to visit.
+fn holds_strings(value: &Json) -> bool {
+    matches!(value, Json::String(_) | Json::Array(_) | Json::Object(_))
+}
+
+/// `path` + `/` + the array index (as [`Location::index`] builds it).
+fn push_index(path: &mut String, i: usize) {
+    path.push('/');
+    match u8::try_from(i) {
+        Ok(d @ 0..=9) => path.push(char::from(b'0' + d)),
+        _ => path.push_str(&i.to_string()),
+    }
+}
+
+/// `path` + `/` + the escaped key (as [`Location::child`] builds it).
+fn push_token(path: &mut String, key: &str) {
+    path.push('/');
+    if key.contains(['~', '/']) {
+        path.push_str(&crate::model::escape_pointer_token(key));
+    } else {
+        path.push_str(key);
     }
 }
 

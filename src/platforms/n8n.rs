@@ -9,6 +9,7 @@
 //!   `data` is an encrypted string (`U2FsdGVkX1…`) or, when exported with
 //!   `--decrypted`, a plain object.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::{Map, Value as Json};
@@ -750,10 +751,10 @@ fn is_whole_braces(text: &str) -> bool {
     !inner.contains("{{") && !inner.contains("}}")
 }
 
-fn value_context(kind: StepKind, short: &str, rel_path: &[String], key: &str) -> ValueContext {
-    let top = rel_path.first().map(String::as_str).unwrap_or(key);
-    let last = rel_path.last().map(String::as_str).unwrap_or(key);
-    let any = |names: &[&str]| rel_path.iter().any(|s| names.contains(&s.as_str()));
+fn value_context(kind: StepKind, short: &str, rel_path: &[Cow<str>], key: &str) -> ValueContext {
+    let top = rel_path.first().map(|s| s.as_ref()).unwrap_or(key);
+    let last = rel_path.last().map(|s| s.as_ref()).unwrap_or(key);
+    let any = |names: &[&str]| rel_path.iter().any(|s| names.contains(&s.as_ref()));
     if matches!(last, "password" | "passphrase") {
         return ValueContext::PasswordField;
     }
@@ -803,13 +804,19 @@ fn value_context(kind: StepKind, short: &str, rel_path: &[String], key: &str) ->
 }
 
 /// The path tokens of `loc` below `base` (unescaped).
-fn relative_tokens(loc: &Location, base: &Location) -> Vec<String> {
+fn relative_tokens<'l>(loc: &'l Location, base: &Location) -> Vec<Cow<'l, str>> {
     loc.path
         .strip_prefix(base.path.as_str())
         .unwrap_or("")
         .split('/')
         .filter(|t| !t.is_empty())
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(|t| {
+            if t.contains('~') {
+                Cow::Owned(t.replace("~1", "/").replace("~0", "~"))
+            } else {
+                Cow::Borrowed(t)
+            }
+        })
         .collect()
 }
 
