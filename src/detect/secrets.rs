@@ -491,6 +491,18 @@ fn keyword_hits(ac: &dfa::DFA, haystack: &[u8], seen: &mut Vec<usize>) {
     let Ok(mut sid) = ac.start_state(Anchored::No) else {
         return;
     };
+    let mut note = |sid| {
+        for i in 0..ac.match_len(sid) {
+            let id = ac.match_pattern(sid, i).as_usize();
+            if !seen.contains(&id) {
+                seen.push(id);
+            }
+        }
+    };
+    // Only an empty keyword would match here; kept for parity with the iterator.
+    if ac.is_match(sid) {
+        note(sid);
+    }
     for &b in haystack {
         sid = ac.next_state(Anchored::No, sid, b);
         if ac.is_special(sid) {
@@ -498,12 +510,7 @@ fn keyword_hits(ac: &dfa::DFA, haystack: &[u8], seen: &mut Vec<usize>) {
                 return;
             }
             if ac.is_match(sid) {
-                for i in 0..ac.match_len(sid) {
-                    let id = ac.match_pattern(sid, i).as_usize();
-                    if !seen.contains(&id) {
-                        seen.push(id);
-                    }
-                }
+                note(sid);
             }
         }
     }
