@@ -16,7 +16,7 @@ use crate::detect::secrets::{
     scan_value, Confidence, SecretHit, GENERIC_CONNECTION_STRING_ID, GENERIC_PASSWORD_ID,
     GENERIC_SECRET_ID,
 };
-use crate::model::{App, AppKind, Platform, Value, ValueContext};
+use crate::model::{App, AppKind, Platform, Step, Value, ValueContext};
 use crate::report::{mask, Severity};
 use crate::rules::{step_ref, Context, Hit, Rule};
 
@@ -85,6 +85,12 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         return Vec::new();
     }
     let mut hits = Vec::new();
+    // Steps by id, built once: a lookup per value in `app.steps` made this
+    // rule quadratic (200,000 n8n nodes took minutes; found by the
+    // release-size time bounds). Reversed so the first of repeated ids wins,
+    // as in `App::step`.
+    let steps: std::collections::HashMap<&str, &Step> =
+        app.steps.iter().rev().map(|s| (s.id.as_str(), s)).collect();
     for value in &app.values {
         if super::lc003_secret_in_url::covers(value) {
             continue;
@@ -93,8 +99,11 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         if super::lc022_secret_in_environment_variable::covers(app, value) {
             continue;
         }
-        let step_name = step_name(app, value);
-        if step_is_disabled(app, value) {
+        let step = value.step_id.as_deref().and_then(|id| steps.get(id));
+        let step_name = step
+            .map(|s| s.name.clone())
+            .or_else(|| value.location.step.clone());
+        if step.is_some_and(|s| s.disabled) {
             continue;
         }
         for found in scan_value(value) {
@@ -128,24 +137,6 @@ fn severity(value: &Value, found: &SecretHit) -> Option<Severity> {
         Confidence::Medium => Some(Severity::High),
         Confidence::Low => Some(Severity::Low),
     }
-}
-
-/// The step's name as the user sees it.
-fn step_name(app: &App, value: &Value) -> Option<String> {
-    value
-        .step_id
-        .as_deref()
-        .and_then(|id| app.step(id))
-        .map(|s| s.name.clone())
-        .or_else(|| value.location.step.clone())
-}
-
-fn step_is_disabled(app: &App, value: &Value) -> bool {
-    value
-        .step_id
-        .as_deref()
-        .and_then(|id| app.step(id))
-        .is_some_and(|s| s.disabled)
 }
 
 pub(super) fn app_word(platform: Platform) -> &'static str {
