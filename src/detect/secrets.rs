@@ -737,7 +737,24 @@ const NOT_THE_SECRET: &[&str] = &[
     "hash",
     "confirm",
     "confirmation",
+    // Paging and form tokens: `nextPageToken`, `cursor_token`, `csrfToken`
+    // (not "page" alone: a Facebook `pageAccessToken` is a credential).
+    "next",
+    "cursor",
+    "continuation",
+    "pagination",
+    "csrf",
+    "xsrf",
 ];
+
+/// Whether a key name only describes or points to a secret rather than
+/// holding one (`apiKeyName`, `tokenUrl`, `passwordPolicy`, `nextPageToken`):
+/// the parsers' "is this a password field" checks ask this first.
+pub fn key_names_something_else(key: &str) -> bool {
+    tokenize_key(key)
+        .iter()
+        .any(|w| NOT_THE_SECRET.contains(&w.as_str()))
+}
 
 /// Cheap test before tokenising: every secret-ish key contains one of these.
 #[cfg_attr(not(test), allow(dead_code))]
@@ -1696,6 +1713,18 @@ mod tests {
         // A key that only names or points to the secret is not a secret.
         assert!(lit("secretName", "Fk8s.Q2-vLr9TzW1xYp4mNc7").is_empty());
         assert!(lit("tokenUrl", "Fk8s.Q2-vLr9TzW1xYp4mNc7").is_empty());
+        // Paging cursors and form (CSRF) tokens are not credentials.
+        assert!(lit("nextPageToken", "Fk8s.Q2-vLr9TzW1xYp4mNc7").is_empty());
+        assert!(lit("cursor_token", "Fk8s.Q2-vLr9TzW1xYp4mNc7").is_empty());
+        assert!(lit("csrfToken", "Fk8s.Q2-vLr9TzW1xYp4mNc7").is_empty());
+        assert!(key_names_something_else("apiKeyName"));
+        assert!(key_names_something_else("access_token_url"));
+        assert!(!key_names_something_else("pageAccessToken"));
+        assert!(!key_names_something_else("client_secret"));
+        assert_eq!(
+            ids(&lit("refreshToken", "Fk8s.Q2-vLr9TzW1xYp4mNc7")),
+            [GENERIC_SECRET_ID]
+        );
         // Not a secret key at all.
         assert!(lit("description", "Fk8s.Q2-vLr9TzW1xYp4mNc7").is_empty());
     }

@@ -1300,6 +1300,9 @@ pub(crate) fn value_kind(text: &str) -> ValueKind {
 
 /// Keys the platforms use for passwords, keys and tokens.
 pub(crate) fn is_secret_key(key: &str) -> bool {
+    if crate::detect::secrets::key_names_something_else(key) {
+        return false;
+    }
     let k = key.to_ascii_lowercase().replace(['_', '-'], "");
     [
         "password",

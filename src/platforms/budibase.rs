@@ -267,6 +267,9 @@ fn push_table_fields(app: &mut App, table: &Doc, step_id: Option<&str>, usage: F
 }
 
 fn is_secret_key(key: &str) -> bool {
+    if crate::detect::secrets::key_names_something_else(key) {
+        return false;
+    }
     let k = key.to_ascii_lowercase();
     [
         "password",

@@ -631,6 +631,9 @@ fn read_connection_resource(
 }
 
 fn is_secret_key(key: &str) -> bool {
+    if crate::detect::secrets::key_names_something_else(key) {
+        return false;
+    }
     let k = key.to_ascii_lowercase().replace(['_', '-', ' ', '.'], "");
     // Settings *about* a secret (`AzureWebJobsSecretStorageType`, `keyVaultUri`).
     let about = [

@@ -686,6 +686,9 @@ fn value_kind(text: &str) -> ValueKind {
 }
 
 fn is_password_key(key: &str) -> bool {
+    if crate::detect::secrets::key_names_something_else(key) {
+        return false;
+    }
     let k = key.to_ascii_lowercase();
     [
         "authpass",

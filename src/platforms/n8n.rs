@@ -210,6 +210,9 @@ fn parse_credential_export(json: &Json, file: &str) -> Option<App> {
 }
 
 fn is_password_key(key: &str) -> bool {
+    if crate::detect::secrets::key_names_something_else(key) {
+        return false;
+    }
     let k = key.to_ascii_lowercase();
     [
         "password",

@@ -233,6 +233,9 @@ fn read_credential_fields(
 }
 
 fn is_password_key(key: &str) -> bool {
+    if crate::detect::secrets::key_names_something_else(key) {
+        return false;
+    }
     let k = key.to_ascii_lowercase();
     [
         "password",

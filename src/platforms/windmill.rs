@@ -262,6 +262,9 @@ fn workspace_app(entry: &Entry) -> App {
 }
 
 fn is_secret_key(key: &str) -> bool {
+    if crate::detect::secrets::key_names_something_else(key) {
+        return false;
+    }
     let k = key.to_ascii_lowercase();
     [
         "password",

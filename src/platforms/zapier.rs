@@ -519,6 +519,9 @@ fn http_call(action: &str, params: &Json, loc: &Location) -> HttpCall {
 }
 
 fn is_password_key(key: &str) -> bool {
+    if crate::detect::secrets::key_names_something_else(key) {
+        return false;
+    }
     let k = key.to_ascii_lowercase();
     [
         "basic_auth",
