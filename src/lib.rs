@@ -100,6 +100,9 @@ pub fn scan_with_progress(
     ingest::forget_parsed_xml();
     let mut apps = parsed.map_err(ScanError::printable)?;
     detect::enrich(&mut apps, policy);
+    for app in &mut apps {
+        app.index_steps();
+    }
     let model = model::Model { apps };
 
     progress(Stage::Checking);

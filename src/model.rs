@@ -183,11 +183,50 @@ pub struct App {
     /// (sorted by name); filled in by `detect::enrich`. Use [`App::assessment`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub field_assessments: Vec<FieldAssessment>,
+    /// Steps by id, built once by [`App::index_steps`] before the rules run
+    /// so [`App::step`] is not a linear search inside the rules' loops.
+    #[serde(skip)]
+    pub step_index: StepIndex,
+}
+
+/// Position of each step id in [`App::steps`] (the first step with that id),
+/// and how many steps there were when it was built.
+#[derive(Debug, Clone, Default)]
+pub struct StepIndex {
+    positions: std::collections::HashMap<String, usize>,
+    built_for: usize,
 }
 
 impl App {
+    /// The first step with this id. Uses the index when it was built for the
+    /// current step list and the id is in it; otherwise searches.
     pub fn step(&self, id: &str) -> Option<&Step> {
+        let index = &self.step_index;
+        if index.built_for > 0 && index.built_for == self.steps.len() {
+            if let Some(step) = index
+                .positions
+                .get(id)
+                .and_then(|&i| self.steps.get(i))
+                .filter(|s| s.id == id)
+            {
+                return Some(step);
+            }
+            // Not found (or the list changed since): fall back to a search,
+            // which is rare — rules look up ids the parser gave them.
+        }
         self.steps.iter().find(|s| s.id == id)
+    }
+
+    /// Build the step index (call once the step list is final).
+    pub fn index_steps(&mut self) {
+        let mut positions = std::collections::HashMap::with_capacity(self.steps.len());
+        for (i, step) in self.steps.iter().enumerate() {
+            positions.entry(step.id.clone()).or_insert(i);
+        }
+        self.step_index = StepIndex {
+            positions,
+            built_for: self.steps.len(),
+        };
     }
 
     pub fn connection(&self, id: &str) -> Option<&Connection> {
@@ -713,4 +752,40 @@ pub struct RunHistoryAccess {
     /// The setting as the export writes it (`contents: not set`, `allowedCallerIpAddresses: []`).
     pub raw: String,
     pub location: Location,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(id: &str, name: &str) -> Step {
+        Step {
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn step_lookup_is_the_same_with_and_without_the_index() {
+        let mut app = App {
+            steps: vec![step("a", "first a"), step("b", "b"), step("a", "second a")],
+            ..Default::default()
+        };
+        let before: Vec<Option<String>> = ["a", "b", "c"]
+            .iter()
+            .map(|id| app.step(id).map(|s| s.name.clone()))
+            .collect();
+        app.index_steps();
+        let after: Vec<Option<String>> = ["a", "b", "c"]
+            .iter()
+            .map(|id| app.step(id).map(|s| s.name.clone()))
+            .collect();
+        assert_eq!(before, after);
+        assert_eq!(app.step("a").map(|s| s.name.as_str()), Some("first a"));
+        // A step added after the index was built is still found.
+        app.steps.push(step("late", "late"));
+        assert_eq!(app.step("late").map(|s| s.name.as_str()), Some("late"));
+        assert_eq!(app.step("b").map(|s| s.name.as_str()), Some("b"));
+    }
 }
