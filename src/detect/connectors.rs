@@ -102,6 +102,17 @@ pub fn lookup(id: &str) -> Option<&'static ConnectorInfo> {
     if let Some(found) = find(id) {
         return Some(found);
     }
+    // n8n's AI-agent tool and trigger variants of an app node
+    // (`n8n-nodes-base.gmailTool`, `…slackTrigger`) talk to the same app.
+    if let Some(node) = id.trim().strip_prefix("n8n-nodes-base.") {
+        for suffix in ["Tool", "Trigger"] {
+            if let Some(base) = node.strip_suffix(suffix).filter(|b| !b.is_empty()) {
+                if let Some(found) = find(&format!("n8n-nodes-base.{base}")) {
+                    return Some(found);
+                }
+            }
+        }
+    }
     let last = id.trim().trim_end_matches('/').rsplit('/').next()?;
     if last.len() < id.trim().len() {
         if let Some(found) = find(last) {
@@ -178,6 +189,16 @@ mod tests {
             Some("shared_azureblob")
         );
         assert!(lookup("no_such_thing_here").is_none());
+    }
+
+    #[test]
+    fn n8n_tool_and_trigger_variants_are_the_app_node() {
+        assert_eq!(
+            lookup("n8n-nodes-base.gmailTool").map(|c| c.id.as_str()),
+            Some("n8n-nodes-base.gmail")
+        );
+        assert!(lookup("n8n-nodes-base.Tool").is_none());
+        assert!(lookup("n8n-nodes-base.noSuchAppTool").is_none());
     }
 
     #[test]
