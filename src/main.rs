@@ -923,15 +923,7 @@ fn list_fields(format: ListFormat) -> String {
 
 fn list_connectors(format: ListFormat) -> String {
     let all = connectors::all();
-    let mut per_platform: Vec<(&str, usize)> = Vec::new();
-    for c in all {
-        let platform = connectors::platform_of(c);
-        match per_platform.iter_mut().find(|(p, _)| *p == platform) {
-            Some((_, n)) => *n += 1,
-            None => per_platform.push((platform, 1)),
-        }
-    }
-    per_platform.sort_by_key(|(p, _)| p.to_lowercase());
+    let per_platform = connectors::count_per_platform();
     if format == ListFormat::Json {
         return to_json(&serde_json::json!({
             "count": all.len(),

@@ -133,6 +133,21 @@ pub fn all() -> &'static [ConnectorInfo] {
     &catalog().entries
 }
 
+/// How many catalog entries each platform has, by platform name (ignoring
+/// case). For `lcscan rules --connectors` and the page.
+pub fn count_per_platform() -> Vec<(&'static str, usize)> {
+    let mut per_platform: Vec<(&'static str, usize)> = Vec::new();
+    for c in all() {
+        let platform = platform_of(c);
+        match per_platform.iter_mut().find(|(p, _)| *p == platform) {
+            Some((_, n)) => *n += 1,
+            None => per_platform.push((platform, 1)),
+        }
+    }
+    per_platform.sort_by_key(|(p, _)| p.to_lowercase());
+    per_platform
+}
+
 /// The platform a catalog entry belongs to, from its id (`n8n-nodes-base.` →
 /// n8n, `shared_` → Power Platform, `zapier:` → Zapier, …). For
 /// `lcscan rules --connectors` and the page.
