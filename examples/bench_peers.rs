@@ -8,7 +8,9 @@
 //!
 //! Run: `cargo run --release --example bench_peers -- files.txt`
 
-use std::time::Instant;
+#[path = "common/timing.rs"]
+mod timing;
+use timing::best_of;
 
 use lcscan::{scan, Policy};
 
@@ -22,28 +24,6 @@ fn parse_only(data: &[u8]) -> bool {
     } else {
         serde_json::from_slice::<serde_json::Value>(data).is_ok()
     }
-}
-
-/// Seconds this thread has run on a CPU (Linux), or None elsewhere.
-fn cpu_seconds() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/self/schedstat").ok()?;
-    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
-}
-
-fn best_of(repeat: usize, mut f: impl FnMut() -> usize) -> (f64, usize) {
-    let mut out = f();
-    let mut best = f64::INFINITY;
-    for _ in 0..repeat {
-        let (start, cpu) = (Instant::now(), cpu_seconds());
-        out = f();
-        let took = match (cpu, cpu_seconds()) {
-            (Some(a), Some(b)) => b - a,
-            _ => start.elapsed().as_secs_f64(),
-        };
-        best = best.min(took);
-    }
-    (best, out)
 }
 
 fn main() {

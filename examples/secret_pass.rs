@@ -16,33 +16,14 @@
 //! Run: `cargo run --release --example secret_pass -- [folder ...]`
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+
+#[path = "common/timing.rs"]
+mod timing;
+use timing::best_of;
 
 use lcscan::detect::secrets::scan_value;
 use lcscan::model::Value;
 use lcscan::{ingest, platforms, Policy};
-
-/// Seconds this thread has run on a CPU (Linux), or None elsewhere.
-fn cpu_seconds() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/self/schedstat").ok()?;
-    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
-}
-
-fn best_of(repeat: usize, mut f: impl FnMut() -> u64) -> (f64, u64) {
-    let mut out = f();
-    let mut best = f64::INFINITY;
-    for _ in 0..repeat {
-        let (start, cpu) = (Instant::now(), cpu_seconds());
-        out = f();
-        let took = match (cpu, cpu_seconds()) {
-            (Some(a), Some(b)) => b - a,
-            _ => start.elapsed().as_secs_f64(),
-        };
-        best = best.min(took);
-    }
-    (best, out)
-}
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -136,7 +117,7 @@ fn main() {
         values
             .iter()
             .map(|v| std::hint::black_box(scan_value(v)).len() as u64)
-            .sum()
+            .sum::<u64>()
     });
     let (parse_s, _) = best_of(repeat, || {
         json_files
