@@ -24,7 +24,6 @@ before(async () => {
   ({ server, origin } = await serveDist(dist));
   browser = await launchChromium();
 });
-});
 
 after(async () => {
   if (browser) await browser.close();

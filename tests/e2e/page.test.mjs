@@ -22,7 +22,6 @@ let browser;
 before(async () => {
   ({ server, origin } = await serveDist(dist));
   browser = await launchChromium();
-});
   fs.mkdirSync(artifacts, { recursive: true });
 });
 
