@@ -205,42 +205,11 @@ fn evaluate() -> Outcome {
 #[test]
 fn secret_detection_precision_and_recall() {
     let out = evaluate();
-    println!("\nSecret detection on tests/fixtures/detection/secrets-labelled.jsonl\n");
-    println!(
-        "| category | secrets | found | missed | look-alikes | false alarms | precision | recall |"
+    print_table(
+        "Secret detection on tests/fixtures/detection/secrets-labelled.jsonl",
+        &out,
     );
-    println!("|---|---|---|---|---|---|---|---|");
-    for (cat, t) in &out.per_category {
-        println!(
-            "| {cat} | {} | {} | {} | {} | {} | {:.2} | {:.2} |",
-            t.tp + t.fn_,
-            t.tp,
-            t.fn_,
-            t.fp + t.tn,
-            t.fp,
-            t.precision(),
-            t.recall()
-        );
-    }
     let o = &out.overall;
-    println!(
-        "| **all** | {} | {} | {} | {} | {} | **{:.3}** | **{:.3}** |",
-        o.tp + o.fn_,
-        o.tp,
-        o.fn_,
-        o.fp + o.tn,
-        o.fp,
-        o.precision(),
-        o.recall()
-    );
-    println!(
-        "\nprovider named correctly: {}/{}; low-confidence items reported low: {}/{}",
-        out.provider_right, out.provider_checked, out.info_ok, out.info_total
-    );
-    println!("false alarms by kind: {:?}", out.fp_by_kind);
-    for p in &out.problems {
-        println!("  {p}");
-    }
     assert!(o.tp + o.fn_ >= 150, "labelled set too small");
     assert!(o.fp + o.tn >= 100, "too few look-alikes");
     assert!(
