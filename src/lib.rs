@@ -129,7 +129,7 @@ pub fn scan_with_progress(
             platform: a.platform,
             kind: format!("{:?}", a.kind).to_ascii_lowercase(),
             steps: a.steps.len(),
-            file: a.location.file.clone(),
+            file: a.location.file.to_string(),
         })
         .collect();
     let report = Report {

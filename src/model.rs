@@ -11,7 +11,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
     /// File name as given by the user, or `archive.zip!/inner/path.json` for archive members.
-    pub file: String,
+    /// Shared: every item of a file points at one copy of its name.
+    pub file: std::sync::Arc<str>,
     /// JSON pointer (`/nodes/3/parameters/url`) or XPath-like path (`/Flow/recordLookups[2]/object`).
     pub path: String,
     /// The step's display name, when the item belongs to a step.
@@ -20,9 +21,9 @@ pub struct Location {
 }
 
 impl Location {
-    pub fn new(file: impl Into<String>, path: impl Into<String>) -> Self {
+    pub fn new(file: impl AsRef<str>, path: impl Into<String>) -> Self {
         Location {
-            file: file.into(),
+            file: std::sync::Arc::from(file.as_ref()),
             path: path.into(),
             step: None,
         }
@@ -30,18 +31,33 @@ impl Location {
 
     /// The same file, a deeper path (`key` is escaped as a JSON pointer token).
     pub fn child(&self, key: &str) -> Self {
+        let mut path = String::with_capacity(self.path.len() + 1 + key.len());
+        path.push_str(&self.path);
+        path.push('/');
+        if key.contains(['~', '/']) {
+            path.push_str(&escape_pointer_token(key));
+        } else {
+            path.push_str(key);
+        }
         Location {
             file: self.file.clone(),
-            path: format!("{}/{}", self.path, escape_pointer_token(key)),
+            path,
             step: self.step.clone(),
         }
     }
 
     /// The same file, a deeper path with an array index.
     pub fn index(&self, i: usize) -> Self {
+        let mut path = String::with_capacity(self.path.len() + 4);
+        path.push_str(&self.path);
+        path.push('/');
+        match u8::try_from(i) {
+            Ok(d @ 0..=9) => path.push(char::from(b'0' + d)),
+            _ => path.push_str(&i.to_string()),
+        }
         Location {
             file: self.file.clone(),
-            path: format!("{}/{}", self.path, i),
+            path,
             step: self.step.clone(),
         }
     }

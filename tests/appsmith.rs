@@ -252,7 +252,7 @@ fn git_layout_is_one_app_with_each_query_a_step() {
     assert!(sql.text.contains("FROM customers"));
     assert!(sql.interpolated && !sql.uses_parameters);
     assert_eq!(
-        sql.location.file,
+        &*sql.location.file,
         "customer-lookup.zip!/customer-lookup/pages/Customers/queries/findCustomer/findCustomer.txt"
     );
 

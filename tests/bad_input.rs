@@ -956,7 +956,8 @@ fn escaped_quotes_do_not_end_a_long_string_early() {
         max_string_bytes: 1024,
         ..Limits::default()
     });
-    let json = format!("{{\"x\": \"{}\"}}", "\\\"".repeat(1000));
+    // 1,100 quote characters, each written escaped (2,200 bytes of text).
+    let json = format!("{{\"x\": \"{}\"}}", "\\\"".repeat(1100));
     assert_eq!(
         scan(json.as_bytes(), "x.json", &policy).unwrap_err().code(),
         "string-too-long"

@@ -226,7 +226,10 @@ fn targz_export_is_unpacked_and_read() {
         .iter()
         .find(|f| f.rule_id == "LC018")
         .unwrap();
-    assert_eq!(lc018.location.file, "patient-intake-export.tar.gz!/db.txt");
+    assert_eq!(
+        &*lc018.location.file,
+        "patient-intake-export.tar.gz!/db.txt"
+    );
     // The icon is skipped, not an error.
     assert!(report
         .notes

@@ -249,7 +249,10 @@ fn standard_project_zip() {
     assert_eq!(insert.connection.as_deref(), Some("sql"));
     let sql = app.connection("sql").unwrap();
     assert_eq!(sql.display_name, "Orders database");
-    assert_eq!(sql.location.file, "orders.zip!/OrdersApp/connections.json");
+    assert_eq!(
+        &*sql.location.file,
+        "orders.zip!/OrdersApp/connections.json"
+    );
     let mail = app.connection("office365").unwrap();
     assert_eq!(mail.connector, "office365");
     assert_eq!(mail.identity, ConnectionIdentity::Service);
@@ -260,7 +263,7 @@ fn standard_project_zip() {
         .expect("local setting");
     assert_eq!(storage.context, ValueContext::ConnectionString);
     assert_eq!(
-        storage.location.file,
+        &*storage.location.file,
         "orders.zip!/OrdersApp/local.settings.json"
     );
     assert_eq!(storage.location.path, "/Values/AzureWebJobsStorage");

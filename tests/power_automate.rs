@@ -252,7 +252,7 @@ fn legacy_package_zip() {
     let app = &apps[0];
     assert_eq!(app.name, "Expense approval");
     assert_eq!(
-        app.location.file,
+        &*app.location.file,
         "Expense.zip!/Microsoft.Flow/flows/7d3f0c2a-1111-4e2b-9c3d-00000000f10e/definition.json"
     );
 
@@ -415,7 +415,7 @@ fn solution_zip_names_flows_from_customizations() {
         Some("Microsoft Teams - Orders")
     );
     assert_eq!(
-        flows[0].location.file,
+        &*flows[0].location.file,
         format!("LcscanOrders_1_0_0_1.zip!/Workflows/{SOLUTION_FLOW}")
     );
 

@@ -366,7 +366,7 @@ fn metadata_package_zip_reads_every_flow() {
     let screen = apps.iter().find(|a| a.kind == AppKind::ScreenFlow).unwrap();
     assert_eq!(screen.id.as_deref(), Some("Contact_Lookup_Screen"));
     assert_eq!(
-        screen.location.file,
+        &*screen.location.file,
         "package.zip!/unpackaged/flows/Contact_Lookup_Screen.flow"
     );
     // package.xml is quiet; the object file says why it was not read.

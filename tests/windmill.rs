@@ -73,7 +73,7 @@ fn flow_modules_become_steps_with_code_and_data_flow() {
     // `!inline` content is read from the file beside flow.yaml.
     assert!(code.source.contains("encodeURIComponent(email)"));
     assert_eq!(
-        code.location.file,
+        &*code.location.file,
         "my-workspace.zip!/my-workspace/f/ops/sync_leads.flow/fetch_leads.inline_script.ts"
     );
     assert_eq!(flow.steps[1].code.as_ref().unwrap().language, "python");

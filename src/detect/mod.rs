@@ -5,6 +5,7 @@ pub mod connectors;
 pub mod fields;
 pub mod secrets;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{App, FieldAssessment, SensitivityLevel, Value, ValueContext, ValueKind};
@@ -101,8 +102,8 @@ fn level_of(level: fields::Sensitivity) -> SensitivityLevel {
 }
 
 /// Literal sample data, variable and parameter values by lower-cased key.
-fn values_by_key(values: &[Value]) -> HashMap<String, Vec<&str>> {
-    let mut out: HashMap<String, Vec<&str>> = HashMap::new();
+fn values_by_key(values: &[Value]) -> HashMap<Cow<'_, str>, Vec<&str>> {
+    let mut out: HashMap<Cow<'_, str>, Vec<&str>> = HashMap::new();
     for v in values {
         if v.kind != ValueKind::Literal
             || !matches!(
@@ -113,7 +114,13 @@ fn values_by_key(values: &[Value]) -> HashMap<String, Vec<&str>> {
         {
             continue;
         }
-        let list = out.entry(v.key.to_lowercase()).or_default();
+        // Most keys are lower case already: no copy for those.
+        let key = if v.key.is_ascii() && !v.key.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Borrowed(v.key.as_str())
+        } else {
+            Cow::Owned(v.key.to_lowercase())
+        };
+        let list = out.entry(key).or_default();
         if list.len() < MAX_VALUES_PER_FIELD {
             list.push(v.value.as_str());
         }
@@ -141,7 +148,7 @@ fn values_by_place(values: &[Value]) -> HashMap<(&str, &str), Vec<&str>> {
         let Some((parent, _)) = v.location.path.rsplit_once('/') else {
             continue;
         };
-        let list = out.entry((v.location.file.as_str(), parent)).or_default();
+        let list = out.entry((&*v.location.file, parent)).or_default();
         if list.len() < MAX_VALUES_PER_FIELD {
             list.push(v.value.as_str());
         }
@@ -155,7 +162,7 @@ fn values_beside<'a>(
     beside: &HashMap<(&str, &str), Vec<&'a str>>,
     field: &crate::model::DataField,
 ) -> Vec<&'a str> {
-    let file = field.location.file.as_str();
+    let file = &*field.location.file;
     let path = field.location.path.as_str();
     let object = path.rsplit_once('/').map_or("", |(parent, _)| parent);
     let mut out: Vec<&str> = Vec::new();

@@ -19,8 +19,10 @@ pub use yaml::parse_yaml;
 #[derive(Debug, Clone)]
 pub enum Content {
     Json(serde_json::Value),
-    /// XML text, checked for depth and DOCTYPE; parse with [`parse_xml`].
-    Xml(String),
+    /// XML text, checked for depth and DOCTYPE; parse with [`parse_xml`]
+    /// (or [`with_parsed_xml`], which reuses the ingest's parse). Shared with
+    /// that kept document, so the text is held once.
+    Xml(std::sync::Arc<str>),
     /// Other text (YAML, code, CSV), kept for parsers that read it.
     Text(String),
 }
@@ -53,7 +55,8 @@ impl Entry {
 
     pub fn text(&self) -> Option<&str> {
         match &self.content {
-            Content::Text(t) | Content::Xml(t) => Some(t),
+            Content::Text(t) => Some(t),
+            Content::Xml(t) => Some(t),
             Content::Json(_) => None,
         }
     }
@@ -160,12 +163,22 @@ pub fn decode_document(bytes: &[u8], limits: &Limits) -> Result<Content, ScanErr
     let trimmed = text.trim_start();
     match trimmed.as_bytes().first() {
         Some(b'{') | Some(b'[') => {
-            check_json_shape(trimmed, limits)?;
-            match serde_json::from_str(trimmed) {
+            // Depth and string limits are checked while parsing (one pass).
+            match text::parse_json(trimmed, limits) {
                 Ok(value) => Ok(Content::Json(value)),
-                // Line-delimited JSON (a CouchDB dump): kept as text for its parser.
-                Err(_) if is_json_lines(trimmed) => Ok(Content::Text(trimmed.to_string())),
-                Err(e) => Err(json_error(&e)),
+                // Line-delimited JSON (a CouchDB dump): kept as text for its
+                // parser, once every line is within the limits.
+                Err(text::JsonFailure::Syntax(_)) if is_json_lines(trimmed) => {
+                    check_json_shape(trimmed, limits)?;
+                    Ok(Content::Text(trimmed.to_string()))
+                }
+                // A file that is broken *and* over a limit (an unterminated
+                // huge string, say) is reported for the limit, as before.
+                Err(text::JsonFailure::Syntax(e)) => {
+                    check_json_shape(trimmed, limits)?;
+                    Err(json_error(&e))
+                }
+                Err(text::JsonFailure::Limit(e)) => Err(e),
             }
         }
         Some(b'<') => {
@@ -174,7 +187,9 @@ pub fn decode_document(bytes: &[u8], limits: &Limits) -> Result<Content, ScanErr
             // parser; the parsed document is kept for the parser (see
             // [`with_parsed_xml`]) so the file is not parsed twice.
             let parsed =
-                ParsedXml::try_attach_to_cart(trimmed.to_string(), |t| parse_xml(t).map(XmlDoc))?;
+                ParsedXml::try_attach_to_cart(std::sync::Arc::<str>::from(trimmed), |t| {
+                    parse_xml(t).map(XmlDoc)
+                })?;
             let content = Content::Xml(parsed.backing_cart().clone());
             keep_parsed(parsed);
             Ok(content)
@@ -221,7 +236,7 @@ pub fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, ScanError> {
 #[derive(yoke::Yokeable)]
 struct XmlDoc<'a>(roxmltree::Document<'a>);
 
-type ParsedXml = yoke::Yoke<XmlDoc<'static>, String>;
+type ParsedXml = yoke::Yoke<XmlDoc<'static>, std::sync::Arc<str>>;
 
 /// At most this much XML text (and its parsed documents) is kept between
 /// ingest and the parsers; larger exports are parsed again by their parser.
@@ -265,9 +280,13 @@ pub fn with_parsed_xml<R>(
     let kept = PARSED_XML
         .try_with(|cell| {
             let mut kept = cell.try_borrow_mut().ok()?;
-            let i = kept
-                .iter()
-                .position(|p| p.backing_cart().as_str() == text)?;
+            // The entry's text is the kept document's own (same address):
+            // no need to compare it byte by byte.
+            let same = |p: &ParsedXml| {
+                let kept: &str = p.backing_cart();
+                std::ptr::eq(kept, text) || kept == text
+            };
+            let i = kept.iter().position(same)?;
             Some(kept.swap_remove(i))
         })
         .ok()
@@ -393,9 +412,8 @@ mod tests {
     fn xml_parsed_at_ingest_is_handed_to_the_parser_once() {
         let bundle = ingest(FLOW.as_bytes(), "a.flow-meta.xml", &Limits::default()).unwrap();
         let text = bundle.entries[0].xml().unwrap();
-        let kept = |t: &str| {
-            PARSED_XML.with(|c| c.borrow().iter().any(|p| p.backing_cart().as_str() == t))
-        };
+        let kept =
+            |t: &str| PARSED_XML.with(|c| c.borrow().iter().any(|p| &**p.backing_cart() == t));
         assert!(kept(text));
         // Taken from what ingest kept, then parsed afresh: the same document.
         let first = root_and_label(text).unwrap();

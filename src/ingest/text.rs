@@ -48,6 +48,152 @@ fn utf16(bytes: &[u8], decode: fn([u8; 2]) -> u16) -> Result<String, ScanError> 
     Ok(out)
 }
 
+/// Parse JSON text into a document, refusing (with the same errors as
+/// [`check_json_shape`]) nesting deeper than the policy's depth limit and
+/// strings longer than its string limit while parsing, so the text is read
+/// once, not once to check and once to parse.
+///
+/// Returns the serde error for any other fault (the caller words it).
+pub fn parse_json(text: &str, limits: &Limits) -> Result<serde_json::Value, JsonFailure> {
+    let refused = std::cell::Cell::new(None);
+    let seed = Bounded {
+        depth: 0,
+        max_depth: limits.max_depth.min(crate::policy::MAX_SUPPORTED_DEPTH),
+        max_string: limits.max_string_bytes,
+        refused: &refused,
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = serde::de::DeserializeSeed::deserialize(seed, &mut de).and_then(|v| {
+        de.end()?;
+        Ok(v)
+    });
+    parsed.map_err(|e| match refused.take() {
+        Some(limit) => JsonFailure::Limit(limit),
+        None => JsonFailure::Syntax(e),
+    })
+}
+
+/// Why [`parse_json`] gave no document.
+#[derive(Debug)]
+pub enum JsonFailure {
+    /// Over a limit: the error to report as it is.
+    Limit(ScanError),
+    /// Not JSON (or not one JSON value).
+    Syntax(serde_json::Error),
+}
+
+/// Builds a `serde_json::Value` like its own `Deserialize`, counting depth
+/// and measuring strings on the way.
+#[derive(Clone, Copy)]
+struct Bounded<'a> {
+    depth: usize,
+    max_depth: usize,
+    max_string: u64,
+    refused: &'a std::cell::Cell<Option<ScanError>>,
+}
+
+impl Bounded<'_> {
+    fn refuse<E: serde::de::Error>(self, error: ScanError) -> E {
+        let message = error.code();
+        self.refused.set(Some(error));
+        E::custom(message)
+    }
+
+    /// The seed for the values inside a container opened here.
+    fn enter<E: serde::de::Error>(self) -> Result<Self, E> {
+        let depth = self.depth + 1;
+        if depth > self.max_depth {
+            return Err(self.refuse(ScanError::TooDeep {
+                limit: self.max_depth,
+            }));
+        }
+        Ok(Bounded { depth, ..self })
+    }
+
+    fn string<E: serde::de::Error>(self, len: usize) -> Result<(), E> {
+        // As check_json_shape measures: the text and its opening quote.
+        let len = len as u64 + 1;
+        if len > self.max_string {
+            return Err(self.refuse(ScanError::StringTooLong {
+                size_mb: super::mb(len),
+                limit_mb: super::mb(self.max_string),
+            }));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Bounded<'_> {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Bounded<'_> {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.string(v.len())?;
+        Ok(serde_json::Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        self.string(v.len())?;
+        Ok(serde_json::Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let inner = self.enter()?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element_seed(inner)? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let inner = self.enter()?;
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            self.string(key.len())?;
+            let value = map.next_value_seed(inner)?;
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
+}
+
 /// One linear pass over JSON text: nesting depth and longest string stay within limits.
 /// Runs before serde so hostile files fail fast with a clear message.
 pub fn check_json_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
@@ -115,21 +261,23 @@ pub fn check_xml_shape(text: &str, limits: &Limits) -> Result<(), ScanError> {
     while let Some(rel) = bytes.get(i..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let at = i + rel;
         let next = bytes.get(at + 1).copied();
-        // Comments, CDATA and processing instructions may hold `<` (HTML in an
-        // email template, even `<!DOCTYPE html>`): skip them whole.
-        let opaque: [(&str, &str); 3] = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")];
-        let rest = text.get(at..).unwrap_or_default();
-        if let Some((open, close)) = opaque.iter().find(|(open, _)| rest.starts_with(open)) {
-            let body = at + open.len();
-            i = text
-                .get(body..)
-                .and_then(|b| b.find(close))
-                .map_or(bytes.len(), |p| body + p + close.len());
-            continue;
-        }
         match next {
             Some(b'/') => depth = depth.saturating_sub(1),
-            Some(b'!') => {
+            // Comments, CDATA and processing instructions may hold `<` (HTML
+            // in an email template, even `<!DOCTYPE html>`): skip them whole.
+            Some(b'!') | Some(b'?') => {
+                let opaque: [(&str, &str); 3] =
+                    [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")];
+                let rest = text.get(at..).unwrap_or_default();
+                if let Some((open, close)) = opaque.iter().find(|(open, _)| rest.starts_with(open))
+                {
+                    let body = at + open.len();
+                    i = text
+                        .get(body..)
+                        .and_then(|b| memchr::memmem::find(b.as_bytes(), close.as_bytes()))
+                        .map_or(bytes.len(), |p| body + p + close.len());
+                    continue;
+                }
                 if bytes
                     .get(at + 2..at + 9)
                     .is_some_and(|t| t.eq_ignore_ascii_case(b"DOCTYPE"))
@@ -173,6 +321,50 @@ mod tests {
     fn invalid_utf8_reports_offset() {
         let err = decode_text(b"{\"a\":\"\xff\"}").unwrap_err();
         assert_eq!(err, ScanError::InvalidUtf8 { offset: 6 });
+    }
+
+    #[test]
+    fn parse_json_builds_what_serde_json_builds() {
+        let limits = Limits::default();
+        for text in [
+            r#"{"a": [1, -2, 3.5, 1e-999, 18446744073709551616, true, null], "b": {"c": "x\u00e9\"y"}}"#,
+            r#"[{"k": "v", "k": "w"}, [], {}, "", 0]"#,
+            r#""just a string""#,
+            r#"{"n": 99999999999999999999999999999999999999}"#,
+        ] {
+            let ours = parse_json(text, &limits).unwrap();
+            let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(ours, theirs, "{text}");
+        }
+        assert!(matches!(
+            parse_json("[1] x", &limits),
+            Err(JsonFailure::Syntax(_))
+        ));
+        assert!(matches!(
+            parse_json("[1e999]", &limits),
+            Err(JsonFailure::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn parse_json_refuses_what_check_json_shape_refuses() {
+        let limits = Limits {
+            max_depth: 3,
+            max_string_bytes: 8,
+            ..Limits::default()
+        };
+        for text in [
+            "[[[[1]]]]",
+            r#"{"a":{"b":{"c":{}}}}"#,
+            r#"["123456789"]"#,
+            r#"{"123456789": 1}"#,
+        ] {
+            let Err(JsonFailure::Limit(ours)) = parse_json(text, &limits) else {
+                panic!("{text} was not refused");
+            };
+            assert_eq!(Err(ours), check_json_shape(text, &limits), "{text}");
+        }
+        assert!(parse_json(r#"[[["1234567"]]]"#, &limits).is_ok());
     }
 
     #[test]

@@ -1189,7 +1189,7 @@ fn parse_layout(bundle: &Bundle, root: &str, parts: &[(Part, &Entry)]) -> Option
         if let Some((_, l)) = &body {
             used_js.push(
                 js.iter()
-                    .find(|b| b.display_path == l.file)
+                    .find(|b| *b.display_path == *l.file)
                     .map_or("", |b| b.path.as_str()),
             );
         }
@@ -1257,7 +1257,8 @@ fn sibling_body(meta: &Entry, bodies: &[&Entry], exts: &[&str]) -> Option<(Strin
 /// A text file's content (a body that happens to be JSON is turned back into text).
 fn entry_text(e: &Entry) -> Option<String> {
     match &e.content {
-        Content::Text(t) | Content::Xml(t) => Some(t.clone()),
+        Content::Text(t) => Some(t.clone()),
+        Content::Xml(t) => Some(t.to_string()),
         Content::Json(j) => serde_json::to_string_pretty(j).ok(),
     }
 }

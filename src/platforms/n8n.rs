@@ -9,7 +9,6 @@
 //!   `data` is an encrypted string (`U2FsdGVkX1…`) or, when exported with
 //!   `--decrypted`, a plain object.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::{Map, Value as Json};
@@ -754,10 +753,38 @@ fn is_whole_braces(text: &str) -> bool {
     !inner.contains("{{") && !inner.contains("}}")
 }
 
-fn value_context(kind: StepKind, short: &str, rel_path: &[Cow<str>], key: &str) -> ValueContext {
-    let top = rel_path.first().map(|s| s.as_ref()).unwrap_or(key);
-    let last = rel_path.last().map(|s| s.as_ref()).unwrap_or(key);
-    let any = |names: &[&str]| rel_path.iter().any(|s| names.contains(&s.as_ref()));
+/// What a parameter value is, from where it sits in the node's parameters.
+///
+/// `rel_path` is the value's JSON pointer below the node's parameters. Its
+/// tokens are compared as written: an escaped token (`~0`, `~1`) holds `~` or
+/// `/` either way, and no name compared against does.
+fn value_context(kind: StepKind, short: &str, rel_path: &str, key: &str) -> ValueContext {
+    // One pass over the path's tokens (this runs for every parameter value).
+    let (mut top, mut last) = (None, None);
+    let (mut header, mut query, mut body, mut assigned) = (false, false, false, false);
+    for token in path_tokens(rel_path) {
+        top.get_or_insert(token);
+        last = Some(token);
+        match token {
+            "headerParameters"
+            | "headerParametersUi"
+            | "headerParametersJson"
+            | "jsonHeaders"
+            | "headers" => header = true,
+            "queryParameters"
+            | "queryParametersUi"
+            | "queryParametersJson"
+            | "jsonQuery"
+            | "qs" => query = true,
+            "bodyParameters" | "bodyParametersUi" | "bodyParametersJson" | "jsonBody" | "body" => {
+                body = true
+            }
+            "assignments" | "values" | "fields" | "jsonOutput" => assigned = true,
+            _ => {}
+        }
+    }
+    let top = top.unwrap_or(key);
+    let last = last.unwrap_or(key);
     if matches!(last, "password" | "passphrase") {
         return ValueContext::PasswordField;
     }
@@ -766,32 +793,13 @@ fn value_context(kind: StepKind, short: &str, rel_path: &[Cow<str>], key: &str) 
     {
         return ValueContext::Code;
     }
-    if any(&[
-        "headerParameters",
-        "headerParametersUi",
-        "headerParametersJson",
-        "jsonHeaders",
-        "headers",
-    ]) {
+    if header {
         return ValueContext::Header;
     }
-    if any(&[
-        "queryParameters",
-        "queryParametersUi",
-        "queryParametersJson",
-        "jsonQuery",
-        "qs",
-    ]) {
+    if query {
         return ValueContext::Query;
     }
-    if any(&[
-        "bodyParameters",
-        "bodyParametersUi",
-        "bodyParametersJson",
-        "jsonBody",
-        "body",
-    ]) && kind == StepKind::HttpRequest
-    {
+    if body && kind == StepKind::HttpRequest {
         return ValueContext::Body;
     }
     if matches!(
@@ -800,27 +808,27 @@ fn value_context(kind: StepKind, short: &str, rel_path: &[Cow<str>], key: &str) 
     ) {
         return ValueContext::Url;
     }
-    if short == "set" && any(&["assignments", "values", "fields", "jsonOutput"]) {
+    if short == "set" && assigned {
         return ValueContext::Variable;
     }
     ValueContext::Parameter
 }
 
-/// The path tokens of `loc` below `base` (unescaped).
-fn relative_tokens<'l>(loc: &'l Location, base: &Location) -> Vec<Cow<'l, str>> {
-    loc.path
-        .strip_prefix(base.path.as_str())
-        .unwrap_or("")
-        .split('/')
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            if t.contains('~') {
-                Cow::Owned(t.replace("~1", "/").replace("~0", "~"))
-            } else {
-                Cow::Borrowed(t)
+/// The non-empty `/`-separated tokens of a JSON pointer (a plain byte loop:
+/// `str::split` costs several times more per token on these short paths).
+fn path_tokens(path: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    path.bytes()
+        .chain(std::iter::once(b'/'))
+        .enumerate()
+        .filter_map(move |(i, b)| {
+            if b != b'/' {
+                return None;
             }
+            let token = path.get(start..i);
+            start = i + 1;
+            token.filter(|t| !t.is_empty())
         })
-        .collect()
 }
 
 fn is_send_key(key: &str) -> bool {
@@ -847,8 +855,8 @@ fn read_values(app: &mut App, step: &mut Step, short: &str, params: &Json, loc: 
         if text.is_empty() {
             return;
         }
-        let rel = relative_tokens(l, loc);
-        let context = value_context(kind, short, &rel, key);
+        let rel = l.path.strip_prefix(loc.path.as_str()).unwrap_or("");
+        let context = value_context(kind, short, rel, key);
         values.push(Value {
             key: key.to_string(),
             value: text.to_string(),

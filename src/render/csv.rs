@@ -31,7 +31,7 @@ pub fn render(reports: &[Report]) -> String {
                 f.title.clone(),
                 f.component.clone(),
                 f.location.step.clone().unwrap_or_default(),
-                f.location.file.clone(),
+                f.location.file.to_string(),
                 f.location.path.clone(),
                 f.message.clone(),
                 f.why.clone(),

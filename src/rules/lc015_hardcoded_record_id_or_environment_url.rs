@@ -140,6 +140,26 @@ pub(super) fn record_id_kind(t: &str) -> Option<&'static str> {
 }
 
 /// A host that belongs to one Salesforce org or one Dataverse environment.
+/// The maximal runs of ASCII letters and digits that could be a record id
+/// (15 or 18 long): what splitting at every other character would give,
+/// without looking at the runs of other lengths.
+fn alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    text.bytes()
+        .chain(std::iter::once(b' '))
+        .enumerate()
+        .filter_map(move |(i, b)| {
+            if b.is_ascii_alphanumeric() {
+                return None;
+            }
+            let run = (start, i);
+            start = i + 1;
+            matches!(run.1 - run.0, 15 | 18)
+                .then(|| text.get(run.0..run.1))
+                .flatten()
+        })
+}
+
 pub(super) fn is_instance_host(host: &str) -> bool {
     let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
     let org_part = |suffix: &str| {
@@ -162,22 +182,23 @@ pub(super) fn is_instance_host(host: &str) -> bool {
 
 /// Hosts of `http(s)://` addresses in `text`, and `text` itself when it is a bare host.
 fn hosts_in(text: &str) -> Vec<String> {
+    // Byte positions and the characters looked at are the same in the text
+    // and its lower-case form, so only the hosts found are lower-cased.
     let mut out = Vec::new();
-    let lower = text.to_ascii_lowercase();
-    for (at, _) in lower.match_indices("://") {
-        let host: String = lower
-            .get(at + 3..)
-            .unwrap_or_default()
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
-            .collect();
-        if !host.is_empty() {
-            out.push(host);
+    let bytes = text.as_bytes();
+    for at in memchr::memmem::find_iter(bytes, b"://") {
+        let rest = bytes.get(at + 3..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-'))
+            .count();
+        if let Some(host) = text.get(at + 3..at + 3 + len).filter(|h| !h.is_empty()) {
+            out.push(host.to_ascii_lowercase());
         }
     }
-    let bare = lower.trim();
+    let bare = text.trim();
     if out.is_empty() && !bare.contains(['/', ' ', ':']) && bare.contains('.') {
-        out.push(bare.to_string());
+        out.push(bare.to_ascii_lowercase());
     }
     out
 }
@@ -218,20 +239,19 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         {
             continue;
         }
-        let step_id = value.step_id.clone();
+        let step_id = value.step_id.as_deref();
         if step_id
-            .as_deref()
             .and_then(|id| app.step(id))
             .is_some_and(|s| s.disabled)
         {
             continue;
         }
-        for token in value.value.split(|c: char| !c.is_ascii_alphanumeric()) {
+        for token in alphanumeric_runs(&value.value) {
             if let Some(kind) = record_id_kind(token) {
-                if seen.insert((step_id.clone(), token.to_string())) {
+                if seen.insert((step_id.map(str::to_string), token.to_string())) {
                     hits.push(hit(
                         app,
-                        step_id.as_deref(),
+                        step_id,
                         &value.key,
                         token,
                         Found::RecordId(kind),
@@ -241,10 +261,10 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             }
         }
         for host in hosts_in(&value.value) {
-            if is_instance_host(&host) && seen.insert((step_id.clone(), host.clone())) {
+            if is_instance_host(&host) && seen.insert((step_id.map(str::to_string), host.clone())) {
                 hits.push(hit(
                     app,
-                    step_id.as_deref(),
+                    step_id,
                     &value.key,
                     &host,
                     Found::Address,
@@ -352,6 +372,24 @@ mod tests {
     use super::*;
     use crate::model::{Endpoint, Step, Value};
     use crate::policy::Policy;
+
+    #[test]
+    fn runs_are_what_splitting_gives_of_the_id_lengths() {
+        for text in [
+            "OwnerId = 0055g00000AbCdEAAZ and 001000000000001",
+            "é0055g00000AbCdEAAZé/001000000000001x",
+            "0055g00000AbCdEAAZ",
+            "",
+            "a-b-c",
+            "0055g00000AbCdEAAZ0",
+        ] {
+            let split: Vec<&str> = text
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|t| matches!(t.len(), 15 | 18))
+                .collect();
+            assert_eq!(alphanumeric_runs(text).collect::<Vec<_>>(), split, "{text}");
+        }
+    }
 
     fn app(platform: Platform, values: &[(&str, &str, ValueKind)]) -> App {
         App {

@@ -145,7 +145,7 @@ fn to_finding(rule: &Rule, app: &App, hit: Hit, forced: Option<Severity>) -> Fin
         .location
         .file
         .split_once("!/")
-        .map_or(hit.location.file.as_str(), |(_, inner)| inner);
+        .map_or(&*hit.location.file, |(_, inner)| inner);
     let inner_file = if hit.location.file.contains("!/") {
         inner_file
     } else {
