@@ -79,7 +79,43 @@ pub fn scan_value(value: &Value) -> Vec<SecretHit> {
     if value.kind == ValueKind::Expression {
         return Vec::new();
     }
-    scan(&value.key, &value.value, value.context)
+    // An order's own token in saved sample data names nothing: patterns
+    // still run, the key name is no evidence.
+    let key = if is_saved_order_token(value) {
+        ""
+    } else {
+        value.key.as_str()
+    };
+    scan(key, &value.value, value.context)
+}
+
+/// A Shopify order or checkout `token` in a saved webhook body (n8n pinned
+/// data, sample records): 32 lower-case hex characters under a bare `token`
+/// key. It identifies the order, it grants nothing. Not when the saved
+/// request carried it as a query parameter or header: that is how webhook
+/// callers pass a shared secret (`?token=…`).
+fn is_saved_order_token(value: &Value) -> bool {
+    if value.context != ValueContext::SampleData || !value.key.eq_ignore_ascii_case("token") {
+        return false;
+    }
+    let text = value.value.as_bytes();
+    if text.len() != 32
+        || !text
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+    {
+        return false;
+    }
+    let parent = value.location.path.rsplit('/').nth(1).unwrap_or("");
+    ![
+        "query",
+        "headers",
+        "params",
+        "searchParams",
+        "queryParameters",
+    ]
+    .iter()
+    .any(|p| parent.eq_ignore_ascii_case(p))
 }
 
 /// Find secrets in free text (code, a SQL query, a body) that sits under `key`.
@@ -751,9 +787,19 @@ const NOT_THE_SECRET: &[&str] = &[
 /// holding one (`apiKeyName`, `tokenUrl`, `passwordPolicy`, `nextPageToken`):
 /// the parsers' "is this a password field" checks ask this first.
 pub fn key_names_something_else(key: &str) -> bool {
-    tokenize_key(key)
-        .iter()
-        .any(|w| NOT_THE_SECRET.contains(&w.as_str()))
+    let words = tokenize_key(key);
+    words.iter().any(|w| NOT_THE_SECRET.contains(&w.as_str())) || names_an_order_token(&words)
+}
+
+/// `cart_token`, `checkout_token` (Shopify orders and checkouts, shop
+/// carts): they identify a cart or an order, they grant no access. Only
+/// these two-word endings: `cart` or `checkout` alone says nothing (a
+/// Checkout.com `checkout_secret_key` is a credential).
+fn names_an_order_token(words: &[String]) -> bool {
+    match words {
+        [.., what, last] => last == "token" && (what == "cart" || what == "checkout"),
+        _ => false,
+    }
 }
 
 /// Cheap test before tokenising: every secret-ish key contains one of these.
@@ -819,7 +865,7 @@ fn key_kind(key: &str, hinted: bool) -> Option<KeyKind> {
         return None;
     }
     let has = |w: &str| words.iter().any(|x| x == w);
-    if words.iter().any(|w| NOT_THE_SECRET.contains(&w.as_str())) {
+    if words.iter().any(|w| NOT_THE_SECRET.contains(&w.as_str())) || names_an_order_token(&words) {
         return None;
     }
     let joined: String = words.concat();
@@ -1727,6 +1773,56 @@ mod tests {
         );
         // Not a secret key at all.
         assert!(lit("description", "Fk8s.Q2-vLr9TzW1xYp4mNc7").is_empty());
+    }
+
+    #[test]
+    fn order_and_cart_tokens_are_not_key_evidence() {
+        let sample = |key: &str, text: &str, path: &str| {
+            let mut v = value(key, text, ValueContext::SampleData, ValueKind::Literal);
+            v.location = crate::model::Location::new("w.json", path);
+            scan_value(&v)
+        };
+        let order = "4ccf92c8bc3481937ba37d5ef698e4d8";
+        let cart = "Z2NwLWV1cm9wZS13ZXN0MToKXqXxNFtMeS7vxeN3Ta7Wv3guAq-YG";
+        // A Shopify order webhook body saved as pinned data.
+        assert!(sample("token", order, "/pinData/Shop/0/json/body/token").is_empty());
+        assert!(sample("cart_token", cart, "/pinData/Shop/0/json/body/cart_token").is_empty());
+        assert!(sample(
+            "checkout_token",
+            order,
+            "/pinData/Shop/0/json/checkout_token"
+        )
+        .is_empty());
+        // Cart and checkout tokens are ids wherever they sit.
+        assert!(lit("cart_token", cart).is_empty());
+        assert!(lit("checkoutToken", order).is_empty());
+        assert!(key_names_something_else("cart_token"));
+        // A token passed in a saved request's query string or headers is a
+        // shared secret, and any other shape under `token` still counts.
+        assert_eq!(
+            ids(&sample("token", order, "/pinData/Hook/0/json/query/token")),
+            [GENERIC_SECRET_ID]
+        );
+        assert_eq!(
+            ids(&sample("token", cart, "/pinData/Shop/0/json/body/token")),
+            [GENERIC_SECRET_ID]
+        );
+        // The same value under `token` in a header, a query parameter or a
+        // setting is reported as before.
+        for context in [
+            ValueContext::Header,
+            ValueContext::Query,
+            ValueContext::Parameter,
+        ] {
+            let hits = scan_value(&value("token", order, context, ValueKind::Literal));
+            assert_eq!(ids(&hits), [GENERIC_SECRET_ID], "{context:?}");
+        }
+        // `checkout` or `cart` alone does not hide a credential.
+        assert_eq!(
+            ids(&lit("checkout_secret_key", "Fk8s.Q2-vLr9TzW1xYp4mNc7")),
+            [GENERIC_SECRET_ID]
+        );
+        assert!(!key_names_something_else("checkout_secret_key"));
     }
 
     #[test]

@@ -14,6 +14,10 @@
 //!   (their methods also appear in `actionList` with a `collectionId` and are
 //!   read once, as the JS object);
 //! * `decryptedFields` holds data-source passwords in plain text;
+//! * pages' widget trees (`pageList[].unpublishedPage.layouts[].dsl`, nested
+//!   `children`; one widget per file under `pages/<Page>/widgets/` in the Git
+//!   layout): input fields, table columns, and each widget's literal text
+//!   properties (a map widget's `googleMapsApiKey`), layout ones skipped;
 //! * the Git layout: `application.json`, `metadata.json`,
 //!   `datasources/<name>.json`, `pages/<Page>/<Page>.json`,
 //!   `pages/<Page>/queries/<q>/metadata.json` + `<q>.txt`,
@@ -912,6 +916,11 @@ fn read_widget(app: &mut App, ctx: &mut Ctx, w: &Json, loc: &Location, depth: us
         return;
     }
     let wtype = str_at(w, "type").unwrap_or_default();
+    if let (Some(props), Some(_)) = (w.as_object(), str_at(w, "widgetName")) {
+        if wtype != "CANVAS_WIDGET" {
+            read_widget_properties(app, props, loc);
+        }
+    }
     if let Some(name) = str_at(w, "widgetName") {
         if INPUT_WIDGETS.contains(&wtype) {
             let field = str_at(w, "label")
@@ -948,6 +957,117 @@ fn read_widget(app: &mut App, ctx: &mut Ctx, w: &Json, loc: &Location, depth: us
         for (i, child) in children.iter().enumerate() {
             read_widget(app, ctx, child, &loc.child("children").index(i), depth + 1);
         }
+    }
+}
+
+/// Widget properties that never hold a secret: identity, layout, looks and
+/// event handlers (always `{{ … }}` bindings). Checked by name alone, before
+/// anything is copied: large apps have thousands of widgets.
+fn is_layout_property(key: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "widgetId",
+        "widgetName",
+        "parentId",
+        "type",
+        "key",
+        "tabId",
+        "displayName",
+        "renderMode",
+        "version",
+        "mainCanvasId",
+        "mainContainerId",
+        "primaryColumnId",
+        "defaultTab",
+        "dateFormat",
+        "timePrecision",
+        "datePickerType",
+        "gridType",
+        "progressType",
+        "chartType",
+        "capType",
+        "mode",
+        "inputType",
+        "imageShape",
+        "objectFit",
+        "recaptchaType",
+        "delimiter",
+        "selectionType",
+        "dynamicHeight",
+        "positioning",
+        "overflow",
+        "searchKey",
+        "currentItemsView",
+        "selectedItemView",
+        "triggeredItemView",
+        "inlineEditingSaveOption",
+    ];
+    const PARTS: &[&str] = &[
+        "color",
+        "colour",
+        "style",
+        "font",
+        "align",
+        "size",
+        "radius",
+        "shadow",
+        "width",
+        "height",
+        "position",
+        "placement",
+        "variant",
+        "icon",
+        "border",
+        "behavior",
+        "behaviour",
+        "orientation",
+        "svg",
+    ];
+    if EXACT.contains(&key) {
+        return true;
+    }
+    // Event handlers: `onClick`, `onMarkerClick`, `onSubmit`.
+    let bytes = key.as_bytes();
+    if bytes.starts_with(b"on") && bytes.get(2).is_some_and(u8::is_ascii_uppercase) {
+        return true;
+    }
+    let lower = key.to_ascii_lowercase();
+    PARTS.iter().any(|p| lower.contains(p))
+}
+
+/// A widget's own literal text properties (a Google Maps key in a map
+/// widget's `googleMapsApiKey`, a token in an iframe's `source`), as values
+/// of the app: the secret rules judge them. Only the widget's top-level
+/// strings are read (its nested settings are column and schema layouts);
+/// bindings (`{{ Query1.data }}`) are computed in the browser and skipped,
+/// text with bindings inside is kept as a template.
+fn read_widget_properties(app: &mut App, w: &serde_json::Map<String, Json>, loc: &Location) {
+    for (key, v) in w {
+        let Json::String(text) = v else {
+            continue;
+        };
+        if is_layout_property(key) {
+            continue;
+        }
+        let trimmed = text.trim();
+        if trimmed.is_empty()
+            || trimmed.eq_ignore_ascii_case("true")
+            || trimmed.eq_ignore_ascii_case("false")
+            || trimmed.starts_with("data:image/")
+        {
+            continue;
+        }
+        let kind = value_kind(text);
+        if kind == ValueKind::Expression {
+            continue;
+        }
+        app.values.push(Value {
+            key: key.clone(),
+            value: text.clone(),
+            context: ValueContext::Parameter,
+            kind,
+            step_id: None,
+            location: loc.child(key),
+        });
     }
 }
 
