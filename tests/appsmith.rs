@@ -303,3 +303,83 @@ fn a_file_with_only_version_numbers_is_explained() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A page's widget tree (nested `children`) as the JSON export has it.
+const WIDGET_EXPORT: &str = r##"{"clientSchemaVersion": 1, "serverSchemaVersion": 7,
+ "exportedApplication": {"name": "Site visits"},
+ "pageList": [{"unpublishedPage": {"name": "Visits", "layouts": [{"dsl": {
+   "widgetName": "MainContainer", "type": "CANVAS_WIDGET", "widgetId": "0", "backgroundColor": "none",
+   "children": [{"widgetName": "Box", "type": "CONTAINER_WIDGET", "widgetId": "k2jd8s0x1q", "key": "tq3d7w8ncr",
+     "children": [
+       {"widgetName": "VisitMap", "type": "MAP_WIDGET", "widgetId": "b8uzdzq7zw", "key": "x9f2l1m3pz",
+        "parentId": "k2jd8s0x1q", "borderRadius": "0.375rem", "isVisible": true, "mapCenter": {"lat": 52.3},
+        "googleMapsApiKey": "AIzaSyFAKEmapsQ7vRt2LwX9cN4bH1dJ6kP3sZ8",
+        "defaultMarkers": "{{getVisits.data}}", "onMarkerClick": "{{showModal('Visit')}}"},
+       {"widgetName": "Title", "type": "TEXT_WIDGET", "widgetId": "3h4qv8rt95", "textColor": "#231F20",
+        "text": "Visits for {{appsmith.user.name}}", "image": "data:image/png;base64,iVBORw0KGgo="}
+     ]}]}}]}}]}"##;
+
+#[test]
+fn widget_text_properties_are_values_and_layout_ones_are_not() {
+    let (all, notes) = common::parse(WIDGET_EXPORT.as_bytes(), "visits.json").expect("parse");
+    assert!(notes.is_empty(), "{notes:?}");
+    let app = &all[0];
+    let mut keys: Vec<&str> = app.values.iter().map(|v| v.key.as_str()).collect();
+    keys.sort_unstable();
+    // Ids, the widget `key`, colours, sizes, handlers, whole bindings,
+    // booleans, nested settings and embedded images are not copied.
+    assert_eq!(keys, ["googleMapsApiKey", "text"]);
+    let key = app
+        .values
+        .iter()
+        .find(|v| v.key == "googleMapsApiKey")
+        .expect("map key");
+    assert_eq!(key.kind, ValueKind::Literal);
+    assert_eq!(key.context, ValueContext::Parameter);
+    assert_eq!(key.step_id, None);
+    assert_eq!(
+        key.location.path,
+        "/pageList/0/unpublishedPage/layouts/0/dsl/children/0/children/0/googleMapsApiKey"
+    );
+    let text = app.values.iter().find(|v| v.key == "text").expect("text");
+    assert_eq!(text.kind, ValueKind::Template);
+
+    // LC002 reports the key, masked.
+    let r = scan(WIDGET_EXPORT.as_bytes(), "visits.json", &Policy::default()).expect("scan");
+    let lc002: Vec<_> = r.findings.iter().filter(|f| f.rule_id == "LC002").collect();
+    assert_eq!(lc002.len(), 1, "{:#?}", r.findings);
+    assert_eq!(lc002[0].location.path, key.location.path);
+    assert_eq!(
+        lc002[0].evidence.as_deref(),
+        Some("googleMapsApiKey: AIza••••••Z8 (39 characters)")
+    );
+    assert!(lc002[0].message.contains("'googleMapsApiKey'"));
+}
+
+#[test]
+fn git_layout_widget_files_are_read_too() {
+    let dir = std::env::temp_dir().join(format!("lcscan-appsmith-widgets-{}", std::process::id()));
+    let widgets = dir.join("pages/Visits/widgets/Box");
+    std::fs::create_dir_all(&widgets).expect("mkdir");
+    std::fs::write(
+        dir.join("pages/Visits/Visits.json"),
+        r#"{"unpublishedPage": {"name": "Visits", "layouts": [{"dsl": {"widgetName": "MainContainer", "type": "CANVAS_WIDGET"}}]}}"#,
+    )
+    .expect("page");
+    std::fs::write(
+        widgets.join("VisitMap.json"),
+        r#"{"widgetName": "VisitMap", "type": "MAP_WIDGET", "widgetId": "b8uzdzq7zw", "key": "x9f2l1m3pz",
+            "googleMapsApiKey": "AIzaSyFAKEmapsQ7vRt2LwX9cN4bH1dJ6kP3sZ8"}"#,
+    )
+    .expect("widget");
+    let bytes = common::zip_dir(&dir, "visits/", &[]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let r = scan(&bytes, "visits.zip", &Policy::default()).expect("scan");
+    let lc002: Vec<_> = r.findings.iter().filter(|f| f.rule_id == "LC002").collect();
+    assert_eq!(lc002.len(), 1, "{:#?}", r.findings);
+    assert_eq!(
+        &*lc002[0].location.file,
+        "visits.zip!/visits/pages/Visits/widgets/Box/VisitMap.json"
+    );
+    assert_eq!(lc002[0].location.path, "/googleMapsApiKey");
+}
