@@ -383,3 +383,31 @@ fn git_layout_widget_files_are_read_too() {
     );
     assert_eq!(lc002[0].location.path, "/googleMapsApiKey");
 }
+
+#[test]
+fn thousands_of_widgets_add_one_value_per_text_not_per_property() {
+    let widget = |i: usize| {
+        serde_json::json!({
+            "widgetName": format!("Text{i}"), "type": "TEXT_WIDGET",
+            "widgetId": format!("w{i:09}"), "key": format!("k{i:09}"), "parentId": "0",
+            "borderRadius": "0.375rem", "boxShadow": "none", "fontSize": "1rem",
+            "textColor": "#231F20", "textAlign": "LEFT", "fontStyle": "BOLD",
+            "overflow": "NONE", "responsiveBehavior": "fill", "dynamicHeight": "AUTO_HEIGHT",
+            "onClick": "{{Query1.run()}}", "isVisible": true, "topRow": 1, "leftColumn": 2,
+            "text": format!("Row {i}"),
+        })
+    };
+    let n = 5_000;
+    let children: Vec<serde_json::Value> = (0..n).map(widget).collect();
+    let export = serde_json::json!({
+        "clientSchemaVersion": 1, "serverSchemaVersion": 7,
+        "exportedApplication": {"name": "Big"},
+        "pageList": [{"unpublishedPage": {"name": "P", "layouts": [{"dsl": {
+            "widgetName": "MainContainer", "type": "CANVAS_WIDGET", "children": children}}]}}]
+    });
+    let bytes = serde_json::to_vec(&export).expect("json");
+    let (all, _) = common::parse(&bytes, "big.json").expect("parse");
+    let texts = all[0].values.iter().filter(|v| v.key == "text").count();
+    assert_eq!(texts, n);
+    assert_eq!(all[0].values.len(), n, "only the text of each widget");
+}
