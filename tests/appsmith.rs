@@ -411,3 +411,31 @@ fn thousands_of_widgets_add_one_value_per_text_not_per_property() {
     assert_eq!(texts, n);
     assert_eq!(all[0].values.len(), n, "only the text of each widget");
 }
+
+#[test]
+fn partial_export_of_widgets_is_read_from_its_string() {
+    let inner = serde_json::json!({"widgets": [{"hierarchy": 4, "parentId": "0", "widgetId": "b8uzdzq7zw",
+        "list": [{"widgetName": "VisitMap", "type": "MAP_WIDGET", "widgetId": "b8uzdzq7zw",
+            "key": "x9f2l1m3pz", "googleMapsApiKey": "AIzaSyFAKEmapsQ7vRt2LwX9cN4bH1dJ6kP3sZ8"}]},
+        {"hierarchy": 4, "parentId": "0", "widgetId": "q1",
+        "list": [{"widgetName": "EmailInput", "type": "INPUT_WIDGET_V2", "widgetId": "q1",
+            "label": "customer_email", "defaultText": "{{appsmith.user.email}}"}]}],
+        "flexLayers": []});
+    let export = serde_json::json!({"artifactJsonType": "APPLICATION", "clientSchemaVersion": 1,
+        "serverSchemaVersion": 11, "widgets": inner.to_string()});
+    let bytes = serde_json::to_vec(&export).expect("json");
+    let (all, notes) = common::parse(&bytes, "widgets.json").expect("parse");
+    assert!(notes.is_empty(), "{notes:?}");
+    let app = &all[0];
+    assert!(app
+        .fields
+        .iter()
+        .any(|f| f.name == "customer_email" && f.usage == FieldUse::Input));
+    let r = scan(&bytes, "widgets.json", &Policy::default()).expect("scan");
+    let lc002: Vec<_> = r.findings.iter().filter(|f| f.rule_id == "LC002").collect();
+    assert_eq!(lc002.len(), 1, "{:#?}", r.findings);
+    assert_eq!(
+        lc002[0].location.path,
+        "/widgets/widgets/0/list/0/googleMapsApiKey"
+    );
+}

@@ -18,6 +18,7 @@
 //!   `children`; one widget per file under `pages/<Page>/widgets/` in the Git
 //!   layout): input fields, table columns, and each widget's literal text
 //!   properties (a map widget's `googleMapsApiKey`), layout ones skipped;
+//!   a partial export of widgets keeps them as a JSON string in `widgets`;
 //! * the Git layout: `application.json`, `metadata.json`,
 //!   `datasources/<name>.json`, `pages/<Page>/<Page>.json`,
 //!   `pages/<Page>/queries/<q>/metadata.json` + `<q>.txt`,
@@ -328,6 +329,9 @@ fn parse_export(v: &Json, entry: &Entry, apps: &mut Vec<App>, notes: &mut Vec<No
         for (i, page) in pages.iter().enumerate() {
             read_page(&mut app, &mut ctx, page, &base.child("pageList").index(i));
         }
+    }
+    if let Some(text) = v.get("widgets").and_then(Json::as_str) {
+        read_widget_string(&mut app, &mut ctx, text, &base.child("widgets"));
     }
     if let Some(Json::Array(list)) = v.get("actionList") {
         for (i, action) in list.iter().enumerate() {
@@ -905,6 +909,28 @@ fn read_page(app: &mut App, ctx: &mut Ctx, page: &Json, loc: &Location) {
                     0,
                 );
             }
+        }
+    }
+}
+
+/// A partial export of widgets ("Export" of selected widgets): `widgets` is
+/// a JSON string `{"widgets": [{"list": [widget, …], "parentId"}, …],
+/// "flexLayers"}`. Locations continue into the string
+/// (`/widgets/widgets/0/list/0/googleMapsApiKey`), as Retool's `appState` does.
+fn read_widget_string(app: &mut App, ctx: &mut Ctx, text: &str, loc: &Location) {
+    let Ok(parsed) = serde_json::from_str::<Json>(text) else {
+        return;
+    };
+    let Some(Json::Array(groups)) = parsed.get("widgets") else {
+        return;
+    };
+    for (i, group) in groups.iter().enumerate() {
+        let Some(Json::Array(list)) = group.get("list") else {
+            continue;
+        };
+        let gloc = loc.child("widgets").index(i).child("list");
+        for (j, w) in list.iter().enumerate() {
+            read_widget(app, ctx, w, &gloc.index(j), 0);
         }
     }
 }
