@@ -209,7 +209,7 @@ pub struct App {
 /// and how many steps there were when it was built.
 #[derive(Debug, Clone, Default)]
 pub struct StepIndex {
-    positions: std::collections::HashMap<String, usize>,
+    positions: crate::FastMap<String, usize>,
     built_for: usize,
 }
 
@@ -235,7 +235,10 @@ impl App {
 
     /// Build the step index (call once the step list is final).
     pub fn index_steps(&mut self) {
-        let mut positions = std::collections::HashMap::with_capacity(self.steps.len());
+        let mut positions = crate::FastMap::with_capacity_and_hasher(
+            self.steps.len(),
+            foldhash::fast::RandomState::default(),
+        );
         for (i, step) in self.steps.iter().enumerate() {
             positions.entry(step.id.clone()).or_insert(i);
         }

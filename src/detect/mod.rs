@@ -6,7 +6,9 @@ pub mod fields;
 pub mod secrets;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::FastMap as HashMap;
 
 use crate::model::{App, FieldAssessment, SensitivityLevel, Value, ValueContext, ValueKind};
 use crate::policy::Policy;
@@ -68,7 +70,7 @@ pub fn enrich(apps: &mut [App], policy: &Policy) {
 fn judge_fields(app: &App, policy: &Policy) -> HashMap<String, Option<fields::Assessment>> {
     let by_key = values_by_key(&app.values);
     let beside = values_by_place(&app.values);
-    let mut samples: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut samples: HashMap<&str, Vec<&str>> = HashMap::default();
     for field in &app.fields {
         let list = samples.entry(field.name.as_str()).or_insert_with(|| {
             by_key
@@ -103,7 +105,7 @@ fn level_of(level: fields::Sensitivity) -> SensitivityLevel {
 
 /// Literal sample data, variable and parameter values by lower-cased key.
 fn values_by_key(values: &[Value]) -> HashMap<Cow<'_, str>, Vec<&str>> {
-    let mut out: HashMap<Cow<'_, str>, Vec<&str>> = HashMap::new();
+    let mut out: HashMap<Cow<'_, str>, Vec<&str>> = HashMap::default();
     for v in values {
         if v.kind != ValueKind::Literal
             || !matches!(
@@ -140,7 +142,7 @@ const VALUE_KEYS: &[&str] = &[
 
 /// Literal values under [`VALUE_KEYS`], by (file, path of the object holding them).
 fn values_by_place(values: &[Value]) -> HashMap<(&str, &str), Vec<&str>> {
-    let mut out: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
+    let mut out: HashMap<(&str, &str), Vec<&str>> = HashMap::default();
     for v in values {
         if v.kind != ValueKind::Literal || !VALUE_KEYS.contains(&v.key.as_str()) {
             continue;

@@ -96,11 +96,12 @@ fn push_token(path: &mut String, key: &str) {
 }
 
 fn pair(map: &serde_json::Map<String, Json>) -> Option<(&str, &Json)> {
+    // `value` first: most objects have none, and then one lookup decides.
+    let value = map.get("value")?;
     let name = map
         .get("name")
         .or_else(|| map.get("key"))
         .and_then(Json::as_str)?;
-    let value = map.get("value")?;
     Some((name, value))
 }
 

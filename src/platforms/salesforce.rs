@@ -906,6 +906,18 @@ fn name_words(name: &str) -> Vec<String> {
 /// A name that says it holds a secret (`apiKey`, `client_secret`, `Password`),
 /// not one that merely mentions it (`slackAppIdForToken`, `tokenUrl`).
 fn is_secret_name(name: &str) -> bool {
+    // Every secret word below contains one of these (case aside): most names
+    // contain none, and are answered without splitting them into words.
+    const STEMS: [&[u8]; 6] = [b"pass", b"pwd", b"secret", b"token", b"key", b"credential"];
+    let bytes = name.as_bytes();
+    let has_stem = STEMS.iter().any(|stem| {
+        bytes
+            .windows(stem.len())
+            .any(|w| w.eq_ignore_ascii_case(stem))
+    });
+    if !has_stem {
+        return false;
+    }
     let words = name_words(name);
     let has = |w: &str| words.iter().any(|x| x == w);
     let secret = ["password", "passwd", "pwd", "secret", "token", "apikey", "credential", "credentials"]

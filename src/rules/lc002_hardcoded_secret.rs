@@ -89,7 +89,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
     // rule quadratic (200,000 n8n nodes took minutes; found by the
     // release-size time bounds). Reversed so the first of repeated ids wins,
     // as in `App::step`.
-    let steps: std::collections::HashMap<&str, &Step> =
+    let steps: crate::FastMap<&str, &Step> =
         app.steps.iter().rev().map(|s| (s.id.as_str(), s)).collect();
     for value in &app.values {
         if super::lc003_secret_in_url::covers(value) {

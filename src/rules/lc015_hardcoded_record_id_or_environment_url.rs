@@ -186,7 +186,11 @@ fn hosts_in(text: &str) -> Vec<String> {
     // and its lower-case form, so only the hosts found are lower-cased.
     let mut out = Vec::new();
     let bytes = text.as_bytes();
-    for at in memchr::memmem::find_iter(bytes, b"://") {
+    // Most values have no ':' at all: skip the search set-up for those.
+    let schemes = memchr::memchr(b':', bytes)
+        .into_iter()
+        .flat_map(|_| memchr::memmem::find_iter(bytes, b"://"));
+    for at in schemes {
         let rest = bytes.get(at + 3..).unwrap_or_default();
         let len = rest
             .iter()
@@ -197,7 +201,10 @@ fn hosts_in(text: &str) -> Vec<String> {
         }
     }
     let bare = text.trim();
-    if out.is_empty() && !bare.contains(['/', ' ', ':']) && bare.contains('.') {
+    if out.is_empty()
+        && memchr::memchr(b'.', bare.as_bytes()).is_some()
+        && !bare.bytes().any(|b| matches!(b, b'/' | b' ' | b':'))
+    {
         out.push(bare.to_ascii_lowercase());
     }
     out
