@@ -30,7 +30,7 @@ use serde_json::Value as Json;
 use super::common::str_at;
 use super::wdl;
 use super::Parser;
-use crate::ingest::{parse_xml, Bundle, Entry};
+use crate::ingest::{with_parsed_xml, Bundle, Entry};
 use crate::model::{
     App, AppKind, Connection, ConnectionIdentity, Location, Platform, RunContext, RunMode,
     TriggerKind,
@@ -267,37 +267,41 @@ impl SolutionInfo {
             let Some(text) = entry.xml() else {
                 continue;
             };
-            let Ok(doc) = parse_xml(text) else {
-                continue;
-            };
-            for node in doc.descendants().filter(|n| n.is_element()) {
-                if node.has_tag_name("Workflow") {
-                    let json_file = child_text(node, "JsonFileName");
-                    let file = json_file.rsplit(['/', '\\']).next().unwrap_or_default();
-                    let name = node.attribute("Name").unwrap_or_default().trim();
-                    let state = child_text(node, "StateCode").trim();
-                    if !file.is_empty() && !state.is_empty() {
-                        info.flow_states
-                            .insert(file.to_ascii_lowercase(), state == "1");
-                    }
-                    if !file.is_empty() && !name.is_empty() {
-                        // The .data.xml next to the flow wins over customizations.xml.
-                        let key = file.to_ascii_lowercase();
-                        if path.ends_with(".json.data.xml") || !info.flow_names.contains_key(&key) {
-                            info.flow_names.insert(key, name.to_string());
+            with_parsed_xml(text, |doc| {
+                let Ok(doc) = doc else {
+                    return;
+                };
+                for node in doc.descendants().filter(|n| n.is_element()) {
+                    if node.has_tag_name("Workflow") {
+                        let json_file = child_text(node, "JsonFileName");
+                        let file = json_file.rsplit(['/', '\\']).next().unwrap_or_default();
+                        let name = node.attribute("Name").unwrap_or_default().trim();
+                        let state = child_text(node, "StateCode").trim();
+                        if !file.is_empty() && !state.is_empty() {
+                            info.flow_states
+                                .insert(file.to_ascii_lowercase(), state == "1");
+                        }
+                        if !file.is_empty() && !name.is_empty() {
+                            // The .data.xml next to the flow wins over customizations.xml.
+                            let key = file.to_ascii_lowercase();
+                            if path.ends_with(".json.data.xml")
+                                || !info.flow_names.contains_key(&key)
+                            {
+                                info.flow_names.insert(key, name.to_string());
+                            }
+                        }
+                    } else if node.has_tag_name("connectionreference") {
+                        let logical = node
+                            .attribute("connectionreferencelogicalname")
+                            .unwrap_or_default();
+                        let display = child_text(node, "connectionreferencedisplayname");
+                        if !logical.is_empty() && !display.trim().is_empty() {
+                            info.reference_names
+                                .insert(logical.to_string(), display.trim().to_string());
                         }
                     }
-                } else if node.has_tag_name("connectionreference") {
-                    let logical = node
-                        .attribute("connectionreferencelogicalname")
-                        .unwrap_or_default();
-                    let display = child_text(node, "connectionreferencedisplayname");
-                    if !logical.is_empty() && !display.trim().is_empty() {
-                        info.reference_names
-                            .insert(logical.to_string(), display.trim().to_string());
-                    }
                 }
-            }
+            });
         }
         info
     }

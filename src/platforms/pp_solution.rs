@@ -28,7 +28,7 @@ use serde_json::Value as Json;
 
 use super::common::{host_of, str_at, walk_strings};
 use super::Parser;
-use crate::ingest::{parse_xml, Bundle, Entry};
+use crate::ingest::{with_parsed_xml, Bundle, Entry};
 use crate::model::{
     App, AppKind, Audience, Connection, DataField, Endpoint, EnvVarKind, EnvVarValue, EnvVariable,
     FieldUse, Location, Platform, Sharing, Value, ValueContext, ValueKind,
@@ -213,86 +213,90 @@ fn localized(node: Node<'_, '_>, container: &str) -> Option<String> {
 
 fn read_manifest(entry: &Entry, app: &mut App, notes: &mut Vec<Note>) {
     let Some(text) = entry.xml() else { return };
-    let doc = match parse_xml(text) {
-        Ok(d) => d,
-        Err(e) => {
-            notes.push(Note {
-                file: entry.display_path.clone(),
-                message: format!("solution.xml not read: {e}"),
-            });
-            return;
-        }
-    };
-    let Some(manifest) = doc
-        .descendants()
-        .find(|n| n.has_tag_name("SolutionManifest"))
-    else {
-        return;
-    };
-    app.location = Location::new(&entry.display_path, "/ImportExportXml/SolutionManifest");
-    let unique = child_text(manifest, "UniqueName").map(str::to_string);
-    let display = localized(manifest, "LocalizedNames");
-    app.name = display.or_else(|| unique.clone()).unwrap_or_default();
-    app.id = unique;
-    app.version = child_text(manifest, "Version").map(str::to_string);
-    if let Some(publisher) = child(manifest, "Publisher") {
-        let loc = app.location.child("Publisher");
-        for (key, value) in [
-            ("PublisherUniqueName", child_text(publisher, "UniqueName")),
-            (
-                "CustomizationPrefix",
-                child_text(publisher, "CustomizationPrefix"),
-            ),
-            (
-                "SupportingWebsiteUrl",
-                child_text(publisher, "SupportingWebsiteUrl"),
-            ),
-        ] {
-            if let Some(v) = value {
-                app.values.push(Value {
-                    key: key.into(),
-                    value: v.into(),
-                    context: ValueContext::Parameter,
-                    location: loc.child(key),
-                    ..Value::default()
+    with_parsed_xml(text, |doc| {
+        let doc = match doc {
+            Ok(d) => d,
+            Err(e) => {
+                notes.push(Note {
+                    file: entry.display_path.clone(),
+                    message: format!("solution.xml not read: {e}"),
                 });
+                return;
+            }
+        };
+        let Some(manifest) = doc
+            .descendants()
+            .find(|n| n.has_tag_name("SolutionManifest"))
+        else {
+            return;
+        };
+        app.location = Location::new(&entry.display_path, "/ImportExportXml/SolutionManifest");
+        let unique = child_text(manifest, "UniqueName").map(str::to_string);
+        let display = localized(manifest, "LocalizedNames");
+        app.name = display.or_else(|| unique.clone()).unwrap_or_default();
+        app.id = unique;
+        app.version = child_text(manifest, "Version").map(str::to_string);
+        if let Some(publisher) = child(manifest, "Publisher") {
+            let loc = app.location.child("Publisher");
+            for (key, value) in [
+                ("PublisherUniqueName", child_text(publisher, "UniqueName")),
+                (
+                    "CustomizationPrefix",
+                    child_text(publisher, "CustomizationPrefix"),
+                ),
+                (
+                    "SupportingWebsiteUrl",
+                    child_text(publisher, "SupportingWebsiteUrl"),
+                ),
+            ] {
+                if let Some(v) = value {
+                    app.values.push(Value {
+                        key: key.into(),
+                        value: v.into(),
+                        context: ValueContext::Parameter,
+                        location: loc.child(key),
+                        ..Value::default()
+                    });
+                }
             }
         }
-    }
-    if let Some(managed) = child_text(manifest, "Managed") {
-        app.values.push(Value {
-            key: "Managed".into(),
-            value: managed.into(),
-            context: ValueContext::Parameter,
-            location: app.location.child("Managed"),
-            ..Value::default()
-        });
-    }
+        if let Some(managed) = child_text(manifest, "Managed") {
+            app.values.push(Value {
+                key: "Managed".into(),
+                value: managed.into(),
+                context: ValueContext::Parameter,
+                location: app.location.child("Managed"),
+                ..Value::default()
+            });
+        }
+    })
 }
 
 fn read_customizations(entry: &Entry, app: &mut App, notes: &mut Vec<Note>) {
     let Some(text) = entry.xml() else { return };
-    let doc = match parse_xml(text) {
-        Ok(d) => d,
-        Err(e) => {
-            notes.push(Note {
-                file: entry.display_path.clone(),
-                message: format!("not read: {e}"),
-            });
-            return;
+    with_parsed_xml(text, |doc| {
+        let doc = match doc {
+            Ok(d) => d,
+            Err(e) => {
+                notes.push(Note {
+                    file: entry.display_path.clone(),
+                    message: format!("not read: {e}"),
+                });
+                return;
+            }
+        };
+        let file = entry.display_path.as_str();
+        for node in doc.descendants().filter(Node::is_element) {
+            match node.tag_name().name() {
+                "entity" if node.attribute("Name").is_some() => read_entity(file, node, app),
+                "Role" if node.attribute("name").is_some() => read_role(file, node, app),
+                "FieldSecurityProfile" => read_field_profile(file, node, app),
+                "connectionreference" => read_connection_reference(file, node, app),
+                "environmentvariabledefinition" => read_env_definition(file, node, app),
+                _ => {}
+            }
         }
-    };
-    let file = entry.display_path.as_str();
-    for node in doc.descendants().filter(Node::is_element) {
-        match node.tag_name().name() {
-            "entity" if node.attribute("Name").is_some() => read_entity(file, node, app),
-            "Role" if node.attribute("name").is_some() => read_role(file, node, app),
-            "FieldSecurityProfile" => read_field_profile(file, node, app),
-            "connectionreference" => read_connection_reference(file, node, app),
-            "environmentvariabledefinition" => read_env_definition(file, node, app),
-            _ => {}
-        }
-    }
+    })
 }
 
 fn read_entity(file: &str, entity: Node<'_, '_>, app: &mut App) {

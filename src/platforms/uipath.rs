@@ -40,7 +40,7 @@ use serde_json::Value as Json;
 
 use super::common::{host_of, str_at};
 use super::Parser;
-use crate::ingest::{parse_xml, Bundle, Entry};
+use crate::ingest::{with_parsed_xml, Bundle, Entry};
 use crate::model::{
     App, AppKind, Audience, Code, Connection, ConnectionIdentity, Credential, CredentialStorage,
     Endpoint, HttpAuth, HttpCall, Location, Platform, RunContext, RunMode, SqlQuery, Step,
@@ -548,32 +548,34 @@ fn read_workflow(app: &mut App, entry: &Entry, rel: &str, notes: &mut Vec<Note>)
     let Some(text) = entry.xml() else {
         return;
     };
-    let doc = match parse_xml(text) {
-        Ok(doc) => doc,
-        Err(e) => {
-            notes.push(Note {
-                file: entry.display_path.clone(),
-                message: format!("not read: {e}"),
-            });
-            return;
+    with_parsed_xml(text, |doc| {
+        let doc = match doc {
+            Ok(doc) => doc,
+            Err(e) => {
+                notes.push(Note {
+                    file: entry.display_path.clone(),
+                    message: format!("not read: {e}"),
+                });
+                return;
+            }
+        };
+        let root = doc.root_element();
+        let mut reader = Reader {
+            app,
+            file: &entry.display_path,
+            rel,
+            counter: 0,
+            seen_ids: BTreeSet::new(),
+        };
+        if reader.app.name == entry.file_name() {
+            if let Some(class) = root.attribute((XAML_NS, "Class")) {
+                reader.app.name = class.to_string();
+            }
         }
-    };
-    let root = doc.root_element();
-    let mut reader = Reader {
-        app,
-        file: &entry.display_path,
-        rel,
-        counter: 0,
-        seen_ids: BTreeSet::new(),
-    };
-    if reader.app.name == entry.file_name() {
-        if let Some(class) = root.attribute((XAML_NS, "Class")) {
-            reader.app.name = class.to_string();
-        }
-    }
-    reader.root_defaults(root);
-    let path = format!("/{}", qname(root));
-    reader.walk(root, &path, None, 0);
+        reader.root_defaults(root);
+        let path = format!("/{}", qname(root));
+        reader.walk(root, &path, None, 0);
+    })
 }
 
 struct Reader<'m> {
