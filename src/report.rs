@@ -101,7 +101,13 @@ pub fn fingerprint(parts: &[&str]) -> String {
         hasher.update([0u8]);
     }
     let digest = hasher.finalize();
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    let hex = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
+    let mut out = String::with_capacity(16);
+    for b in digest.iter().take(8) {
+        out.push(hex(b >> 4));
+        out.push(hex(b & 0x0f));
+    }
+    out
 }
 
 /// Show at most the first 4 and last 2 characters of a secret.
