@@ -266,6 +266,73 @@ fn n8n_with_many_nodes() {
     assert_eq!(steps(&big), 4 * n);
 }
 
+/// `n` public webhooks (no authentication), each starting the same chain of
+/// `n` steps that ends in a database step: LC001 asks, for every webhook,
+/// what it reaches. (A walk per webhook was cubic: a fuzzer found a 97-byte
+/// input that took 50 s.)
+fn n8n_many_webhooks(n: usize) -> String {
+    let mut nodes = Vec::new();
+    let mut connections = serde_json::Map::new();
+    for i in 0..n {
+        nodes.push(json!({
+            "parameters": {"path": format!("hook-{i}"), "httpMethod": "POST"},
+            "name": format!("Hook {i}"),
+            "type": "n8n-nodes-base.webhook",
+            "typeVersion": 2,
+            "webhookId": format!("w-{i}"),
+            "position": [0, i * 20],
+        }));
+        connections.insert(
+            format!("Hook {i}"),
+            json!({"main": [[{"node": "Step 0", "type": "main", "index": 0}]]}),
+        );
+        let (kind, params) = if i + 1 == n {
+            (
+                "n8n-nodes-base.postgres",
+                json!({"operation": "executeQuery", "query": "select 1"}),
+            )
+        } else {
+            ("n8n-nodes-base.set", json!({"values": {}}))
+        };
+        nodes.push(json!({
+            "parameters": params,
+            "name": format!("Step {i}"),
+            "type": kind,
+            "typeVersion": 1,
+            "position": [200, i * 20],
+        }));
+        if i + 1 < n {
+            connections.insert(
+                format!("Step {i}"),
+                json!({"main": [[{"node": format!("Step {}", i + 1), "type": "main", "index": 0}]]}),
+            );
+        }
+    }
+    json!({"name": "Many hooks", "nodes": nodes, "connections": connections}).to_string()
+}
+
+#[test]
+fn n8n_with_many_public_webhooks_and_edges() {
+    let n = 200 * SCALE;
+    let [small, big] = assert_linear("n8n public webhooks", n, |n| {
+        (n8n_many_webhooks(n).into_bytes(), "hooks.json".into())
+    });
+    // Every webhook is reported, and reaches the database step at the end.
+    for (report, n) in [(&small, n), (&big, 4 * n)] {
+        let lc001: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "LC001")
+            .collect();
+        assert_eq!(lc001.len(), n);
+        assert!(
+            lc001.iter().all(|f| f.why.contains("stored data")),
+            "{:?}",
+            lc001.first()
+        );
+    }
+}
+
 #[test]
 fn power_automate_with_many_actions() {
     let n = 600 * SCALE;

@@ -6,7 +6,7 @@
 //! a database, platform records or sensitive fields. An IP allow-list lowers it
 //! to medium: only callers from those addresses get in.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::model::{App, Audience, Platform, StepKind, Trigger, TriggerKind};
 use crate::report::Severity;
@@ -68,6 +68,7 @@ reported.
 
 fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
+    let mut reach = None;
     for trigger in &app.triggers {
         if !matches!(
             trigger.audience,
@@ -78,7 +79,8 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         if app.step(&trigger.step_id).is_some_and(|s| s.disabled) {
             continue;
         }
-        let reaches_data = reaches_sensitive_data(app, trigger);
+        let reach = reach.get_or_insert_with(|| Reach::of(app));
+        let reaches_data = reaches_sensitive_data(app, reach, trigger);
         let severity = if trigger.ip_restricted {
             Some(Severity::Medium)
         } else if trigger.responds_with_data || reaches_data.is_some() {
@@ -193,26 +195,26 @@ fn fix(platform: Platform, trigger: &Trigger) -> String {
 }
 
 /// What sensitive data the steps after the trigger touch, in plain words.
-fn reaches_sensitive_data(app: &App, trigger: &Trigger) -> Option<String> {
-    let reached = reachable(app, &trigger.step_id);
-    let in_reach = |id: Option<&str>| match (&reached, id) {
-        (None, _) => true,
-        (Some(set), Some(id)) => set.contains(id),
-        (Some(_), None) => false,
+fn reaches_sensitive_data(app: &App, reach: &Reach, trigger: &Trigger) -> Option<String> {
+    let start = trigger.step_id.as_str();
+    // No edges out of the trigger: every step counts as reachable.
+    let (field, data_step) = if reach.has_edges_out.contains(start) {
+        (
+            reach
+                .first_field
+                .get(start)
+                .and_then(|&i| app.fields.get(i)),
+            reach.first_step.get(start).and_then(|&i| app.steps.get(i)),
+        )
+    } else {
+        (
+            app.fields.iter().find(|f| sensitive_field(f)),
+            app.steps.iter().find(|s| data_step(s)),
+        )
     };
-    let field = app.fields.iter().find(|f| {
-        f.classification.is_some()
-            && f.usage != crate::model::FieldUse::Input
-            && in_reach(f.step_id.as_deref())
-    });
     if let Some(class) = field.and_then(|f| f.classification.as_ref()) {
         return Some(format!("sensitive data ({})", class.label));
     }
-    let data_step = app.steps.iter().find(|s| {
-        !s.disabled
-            && matches!(s.kind, StepKind::Database | StepKind::DataOperation)
-            && in_reach(Some(s.id.as_str()))
-    });
     data_step.map(|s| {
         format!(
             "stored data (the {} '{}')",
@@ -222,24 +224,86 @@ fn reaches_sensitive_data(app: &App, trigger: &Trigger) -> Option<String> {
     })
 }
 
-/// Steps reachable from `start` along the app's edges; `None` when the app
-/// has no edges out of the trigger (then every step counts as reachable).
-fn reachable<'a>(app: &'a App, start: &'a str) -> Option<HashSet<&'a str>> {
-    if !app.edges.iter().any(|e| e.from == start) {
-        return None;
+fn sensitive_field(f: &crate::model::DataField) -> bool {
+    f.classification.is_some() && f.usage != crate::model::FieldUse::Input
+}
+
+fn data_step(s: &crate::model::Step) -> bool {
+    !s.disabled && matches!(s.kind, StepKind::Database | StepKind::DataOperation)
+}
+
+/// For every step id: the first sensitive field (by position in
+/// `app.fields`) and the first data step (by position in `app.steps`) it
+/// can reach along the app's edges, itself included — what a walk from each
+/// public trigger would find first, computed once for the whole app.
+///
+/// Each target, in order, marks every not-yet-marked step that can reach it
+/// (a walk backwards along the edges that stops at marked steps: a marked
+/// step's callers were walked when it was marked, with a smaller index). So
+/// every edge is followed at most once per kind of target, however many
+/// triggers the app has: linear, where a walk per trigger was quadratic on
+/// apps with thousands of webhooks and edges.
+struct Reach<'a> {
+    has_edges_out: HashSet<&'a str>,
+    first_field: HashMap<&'a str, usize>,
+    first_step: HashMap<&'a str, usize>,
+}
+
+impl<'a> Reach<'a> {
+    fn of(app: &'a App) -> Self {
+        let mut callers: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut has_edges_out = HashSet::new();
+        for e in &app.edges {
+            callers
+                .entry(e.to.as_str())
+                .or_default()
+                .push(e.from.as_str());
+            has_edges_out.insert(e.from.as_str());
+        }
+        let fields = app.fields.iter().enumerate().filter_map(|(i, f)| {
+            sensitive_field(f)
+                .then_some(f.step_id.as_deref())
+                .flatten()
+                .map(|id| (i, id))
+        });
+        let first_field = mark_callers(&callers, fields);
+        let steps = app
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| data_step(s))
+            .map(|(i, s)| (i, s.id.as_str()));
+        let first_step = mark_callers(&callers, steps);
+        Reach {
+            has_edges_out,
+            first_field,
+            first_step,
+        }
     }
-    let mut seen: HashSet<&str> = HashSet::new();
+}
+
+fn mark_callers<'a>(
+    callers: &HashMap<&'a str, Vec<&'a str>>,
+    targets: impl Iterator<Item = (usize, &'a str)>,
+) -> HashMap<&'a str, usize> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
     let mut queue: VecDeque<&str> = VecDeque::new();
-    seen.insert(start);
-    queue.push_back(start);
-    while let Some(node) = queue.pop_front() {
-        for edge in app.edges.iter().filter(|e| e.from == node) {
-            if seen.insert(edge.to.as_str()) {
-                queue.push_back(edge.to.as_str());
+    for (index, target) in targets {
+        if first.contains_key(target) {
+            continue;
+        }
+        first.insert(target, index);
+        queue.push_back(target);
+        while let Some(node) = queue.pop_front() {
+            for &caller in callers.get(node).into_iter().flatten() {
+                if !first.contains_key(caller) {
+                    first.insert(caller, index);
+                    queue.push_back(caller);
+                }
             }
         }
     }
-    Some(seen)
+    first
 }
 
 #[cfg(test)]
