@@ -81,6 +81,12 @@ pub enum ScanError {
     StringTooLong { size_mb: u64, limit_mb: u64 },
 
     #[error(
+        "This file holds millions of separate values (more than {limit}), far more than any real export. \
+         It may be damaged or built to exhaust memory, so lcscan stopped reading it."
+    )]
+    TooManyValues { limit: usize },
+
+    #[error(
         "This file is not valid text: it has bytes that are not UTF-8 near byte {offset}. \
          Export it again, or save it as UTF-8."
     )]
@@ -222,6 +228,7 @@ impl ScanError {
             ScanError::XmlDoctype => "xml-doctype",
             ScanError::TooDeep { .. } => "too-deep",
             ScanError::StringTooLong { .. } => "string-too-long",
+            ScanError::TooManyValues { .. } => "too-many-values",
             ScanError::InvalidUtf8 { .. } => "invalid-utf8",
             ScanError::BrokenZip { .. } => "broken-zip",
             ScanError::EncryptedZip => "encrypted-zip",

@@ -933,6 +933,31 @@ fn numbers_out_of_range_and_long_numbers() {
 }
 
 #[test]
+fn json_with_more_values_than_any_export() {
+    // 2,000,001 tiny values (4 MB of text, under every size limit) would
+    // take over half a gigabyte as a parsed document: refused while parsing.
+    let mut json = String::with_capacity(4_000_010);
+    json.push('[');
+    for i in 0..=lcscan::ingest::MAX_JSON_VALUES {
+        json.push_str(if i == 0 { "0" } else { ",0" });
+    }
+    json.push(']');
+    let e = err(json.as_bytes(), "many.json");
+    assert_eq!(e, ScanError::TooManyValues { limit: 2_000_000 });
+    assert_eq!(
+        e.to_string(),
+        "This file holds millions of separate values (more than 2000000), far more than any real export. \
+         It may be damaged or built to exhaust memory, so lcscan stopped reading it."
+    );
+    // One value fewer (the array itself counts) is read.
+    let fewer = format!(
+        "[{}]",
+        vec!["0"; lcscan::ingest::MAX_JSON_VALUES - 1].join(",")
+    );
+    assert_ne!(err(fewer.as_bytes(), "many.json").code(), "too-many-values");
+}
+
+#[test]
 fn string_just_over_the_default_limit() {
     let json = format!("{{\"x\": \"{}\"}}", "a".repeat(32 * 1024 * 1024 + 1));
     let e = err(json.as_bytes(), "long.json");

@@ -12,7 +12,7 @@ mod yaml;
 use crate::error::ScanError;
 use crate::policy::Limits;
 
-pub use text::{check_json_shape, decode_text};
+pub use text::{check_json_shape, decode_text, MAX_JSON_VALUES};
 pub use yaml::parse_yaml;
 
 /// A decoded document.

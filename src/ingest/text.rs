@@ -56,11 +56,13 @@ fn utf16(bytes: &[u8], decode: fn([u8; 2]) -> u16) -> Result<String, ScanError> 
 /// Returns the serde error for any other fault (the caller words it).
 pub fn parse_json(text: &str, limits: &Limits) -> Result<serde_json::Value, JsonFailure> {
     let refused = std::cell::Cell::new(None);
+    let values = std::cell::Cell::new(0usize);
     let seed = Bounded {
         depth: 0,
         max_depth: limits.max_depth.min(crate::policy::MAX_SUPPORTED_DEPTH),
         max_string: limits.max_string_bytes,
         refused: &refused,
+        values: &values,
     };
     let mut de = serde_json::Deserializer::from_str(text);
     let parsed = serde::de::DeserializeSeed::deserialize(seed, &mut de).and_then(|v| {
@@ -90,13 +92,34 @@ struct Bounded<'a> {
     max_depth: usize,
     max_string: u64,
     refused: &'a std::cell::Cell<Option<ScanError>>,
+    /// Values (of any kind) built so far in this document.
+    values: &'a std::cell::Cell<usize>,
 }
+
+/// At most this many values in one JSON document (as XML has its node cap and
+/// YAML its value cap): a document's memory is about 10-20 times its text
+/// for small values, so this bounds what one export can make lcscan hold
+/// (the largest real JSON export seen has 33,000; an export fuzzed up to
+/// 4 million small values took 1.2 GB).
+pub const MAX_JSON_VALUES: usize = 2_000_000;
 
 impl Bounded<'_> {
     fn refuse<E: serde::de::Error>(self, error: ScanError) -> E {
         let message = error.code();
         self.refused.set(Some(error));
         E::custom(message)
+    }
+
+    /// One more value: refused past [`MAX_JSON_VALUES`].
+    fn count<E: serde::de::Error>(self) -> Result<(), E> {
+        let n = self.values.get() + 1;
+        self.values.set(n);
+        if n > MAX_JSON_VALUES {
+            return Err(self.refuse(ScanError::TooManyValues {
+                limit: MAX_JSON_VALUES,
+            }));
+        }
+        Ok(())
     }
 
     /// The seed for the values inside a container opened here.
@@ -138,42 +161,51 @@ impl<'de> serde::de::Visitor<'de> for Bounded<'_> {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        self.count()?;
         Ok(serde_json::Value::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.count()?;
         Ok(serde_json::Value::Number(v.into()))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.count()?;
         Ok(serde_json::Value::Number(v.into()))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.count()?;
         Ok(serde_json::Number::from_f64(v)
             .map_or(serde_json::Value::Null, serde_json::Value::Number))
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.count()?;
         self.string(v.len())?;
         Ok(serde_json::Value::String(v.to_owned()))
     }
 
     fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        self.count()?;
         self.string(v.len())?;
         Ok(serde_json::Value::String(v))
     }
 
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.count()?;
         Ok(serde_json::Value::Null)
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.count()?;
         Ok(serde_json::Value::Null)
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        self.count()?;
         let inner = self.enter()?;
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
         while let Some(item) = seq.next_element_seed(inner)? {
@@ -183,6 +215,7 @@ impl<'de> serde::de::Visitor<'de> for Bounded<'_> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        self.count()?;
         let inner = self.enter()?;
         let mut object = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
