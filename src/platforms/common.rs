@@ -157,6 +157,25 @@ pub fn str_at<'a>(value: &'a Json, key: &str) -> Option<&'a str> {
     value.get(key).and_then(Json::as_str)
 }
 
+/// Call `f` with an entry's XML document — the one parsed at ingest when it
+/// is still kept, else a fresh parse. A document that does not parse gets a
+/// note (`"{what}not read: …"`) instead; an entry that is not XML, nothing.
+pub fn with_entry_xml(
+    entry: &crate::ingest::Entry,
+    notes: &mut Vec<crate::report::Note>,
+    what: &str,
+    f: impl for<'d> FnOnce(&'d roxmltree::Document<'d>),
+) {
+    let Some(text) = entry.xml() else { return };
+    crate::ingest::with_parsed_xml(text, |doc| match doc {
+        Ok(doc) => f(doc),
+        Err(e) => notes.push(crate::report::Note {
+            file: entry.display_path.clone(),
+            message: format!("{what}not read: {e}"),
+        }),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

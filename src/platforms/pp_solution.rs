@@ -26,9 +26,9 @@ use std::collections::BTreeMap;
 use roxmltree::Node;
 use serde_json::Value as Json;
 
-use super::common::{host_of, str_at, walk_strings};
+use super::common::{host_of, str_at, walk_strings, with_entry_xml};
 use super::Parser;
-use crate::ingest::{with_parsed_xml, Bundle, Entry};
+use crate::ingest::{Bundle, Entry};
 use crate::model::{
     App, AppKind, Audience, Connection, DataField, Endpoint, EnvVarKind, EnvVarValue, EnvVariable,
     FieldUse, Location, Platform, Sharing, Value, ValueContext, ValueKind,
@@ -212,18 +212,7 @@ fn localized(node: Node<'_, '_>, container: &str) -> Option<String> {
 }
 
 fn read_manifest(entry: &Entry, app: &mut App, notes: &mut Vec<Note>) {
-    let Some(text) = entry.xml() else { return };
-    with_parsed_xml(text, |doc| {
-        let doc = match doc {
-            Ok(d) => d,
-            Err(e) => {
-                notes.push(Note {
-                    file: entry.display_path.clone(),
-                    message: format!("solution.xml not read: {e}"),
-                });
-                return;
-            }
-        };
+    with_entry_xml(entry, notes, "solution.xml ", |doc| {
         let Some(manifest) = doc
             .descendants()
             .find(|n| n.has_tag_name("SolutionManifest"))
@@ -273,18 +262,7 @@ fn read_manifest(entry: &Entry, app: &mut App, notes: &mut Vec<Note>) {
 }
 
 fn read_customizations(entry: &Entry, app: &mut App, notes: &mut Vec<Note>) {
-    let Some(text) = entry.xml() else { return };
-    with_parsed_xml(text, |doc| {
-        let doc = match doc {
-            Ok(d) => d,
-            Err(e) => {
-                notes.push(Note {
-                    file: entry.display_path.clone(),
-                    message: format!("not read: {e}"),
-                });
-                return;
-            }
-        };
+    with_entry_xml(entry, notes, "", |doc| {
         let file = entry.display_path.as_str();
         for node in doc.descendants().filter(Node::is_element) {
             match node.tag_name().name() {

@@ -38,9 +38,9 @@ use std::collections::BTreeSet;
 use roxmltree::Node;
 use serde_json::Value as Json;
 
-use super::common::{host_of, str_at};
+use super::common::{host_of, str_at, with_entry_xml};
 use super::Parser;
-use crate::ingest::{with_parsed_xml, Bundle, Entry};
+use crate::ingest::{Bundle, Entry};
 use crate::model::{
     App, AppKind, Audience, Code, Connection, ConnectionIdentity, Credential, CredentialStorage,
     Endpoint, HttpAuth, HttpCall, Location, Platform, RunContext, RunMode, SqlQuery, Step,
@@ -545,20 +545,7 @@ fn read_coded_workflow(app: &mut App, entry: &Entry, rel: &str) {
 
 /// What one workflow file adds to the app.
 fn read_workflow(app: &mut App, entry: &Entry, rel: &str, notes: &mut Vec<Note>) {
-    let Some(text) = entry.xml() else {
-        return;
-    };
-    with_parsed_xml(text, |doc| {
-        let doc = match doc {
-            Ok(doc) => doc,
-            Err(e) => {
-                notes.push(Note {
-                    file: entry.display_path.clone(),
-                    message: format!("not read: {e}"),
-                });
-                return;
-            }
-        };
+    with_entry_xml(entry, notes, "", |doc| {
         let root = doc.root_element();
         let mut reader = Reader {
             app,
