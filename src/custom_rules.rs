@@ -470,7 +470,7 @@ fn targets(app: &App, kind: &str) -> Vec<Target> {
         if step.is_empty() || loc.step.is_some() {
             loc.clone()
         } else {
-            loc.clone().with_step(step.to_string())
+            loc.clone().with_step(step)
         }
     };
     match kind {
@@ -748,7 +748,7 @@ fn never_mix(app: &App, policy: &Policy, findings: &mut Vec<Finding>) {
                     rule.why.clone()
                 },
                 fix: "Split the work into separate flows, or replace the steps so all connectors come from one group. Ask your platform team if a connector is in the wrong group.".into(),
-                location: last_step.location.clone().with_step(last_step.name.clone()),
+                location: last_step.location.clone().with_step(&last_step.name),
                 key: format!("{i}:{}", groups.join("+")),
                 owasp: ("CD-SEC-03", "LCNC-SEC-03", 200),
             },
@@ -785,7 +785,7 @@ fn review_required(app: &App, policy: &Policy, findings: &mut Vec<Finding>) {
                 ),
                 why: "Your platform team wants to check how this service is used (what data it gets, whose account it runs as) before the app goes live.".into(),
                 fix: "Ask your platform team for a review of this app, or use an approved connector instead.".into(),
-                location: step.location.clone().with_step(step.name.clone()),
+                location: step.location.clone().with_step(&step.name),
                 key: c.to_string(),
                 owasp: ("CD-SEC-07", "LCNC-SEC-07", 829),
             },

@@ -15,9 +15,10 @@ pub struct Location {
     pub file: std::sync::Arc<str>,
     /// JSON pointer (`/nodes/3/parameters/url`) or XPath-like path (`/Flow/recordLookups[2]/object`).
     pub path: String,
-    /// The step's display name, when the item belongs to a step.
+    /// The step's display name, when the item belongs to a step. Shared:
+    /// every item of a step points at one copy of its name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub step: Option<String>,
+    pub step: Option<std::sync::Arc<str>>,
 }
 
 impl Location {
@@ -62,8 +63,8 @@ impl Location {
         }
     }
 
-    pub fn with_step(mut self, step: impl Into<String>) -> Self {
-        self.step = Some(step.into());
+    pub fn with_step(mut self, step: impl AsRef<str>) -> Self {
+        self.step = Some(std::sync::Arc::from(step.as_ref()));
         self
     }
 }

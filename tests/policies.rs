@@ -240,7 +240,7 @@ message = "{step} calls plain HTTP"
     let review = found(&r, "POLICY-REVIEW-REQUIRED", None);
     let steps: Vec<_> = review
         .iter()
-        .map(|f| f.location.step.clone().unwrap())
+        .map(|f| f.location.step.as_deref().unwrap())
         .collect();
     assert_eq!(steps, ["Tell the ward", "Ping on Telegram"]);
     assert_eq!(review[0].severity, Severity::Medium);

@@ -547,7 +547,7 @@ fn read_action(
     if app.step(&id).is_some() {
         return;
     }
-    let sloc = loc.child(side_key).with_step(name.clone());
+    let sloc = loc.child(side_key).with_step(&name);
     let ds = side.get("datasource").filter(|d| d.is_object());
     let ds_name = ds.and_then(|d| str_at(d, "name").or_else(|| str_at(d, "id")));
     let known = ds_name.and_then(|n| ctx.datasources.get(n));
@@ -813,7 +813,7 @@ fn read_collection(app: &mut App, c: &Json, loc: &Location, body: Option<(&str, 
     if app.step(&id).is_some() {
         return;
     }
-    let sloc = loc.child(side_key).with_step(name.clone());
+    let sloc = loc.child(side_key).with_step(&name);
     let plugin = str_at(side, "pluginId").unwrap_or("js-plugin");
     let source = str_at(side, "body")
         .filter(|b| !b.trim().is_empty())
@@ -1353,7 +1353,7 @@ fn parse_layout(bundle: &Bundle, root: &str, parts: &[(Part, &Entry)]) -> Option
         };
         let name = file_stem(&e.path).to_string();
         let id = e.path.clone();
-        let loc = Location::new(e.display_path.clone(), "").with_step(name.clone());
+        let loc = Location::new(e.display_path.clone(), "").with_step(&name);
         app.values.push(Value {
             key: "body".into(),
             value: text.clone(),

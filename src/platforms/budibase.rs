@@ -395,7 +395,7 @@ fn read_screen(app: &mut App, doc: &Doc) {
     } else {
         format!("Screen {route}")
     };
-    let loc = doc.loc.clone().with_step(name.clone());
+    let loc = doc.loc.clone().with_step(&name);
     app.steps.push(Step {
         id: id_of(doc).to_string(),
         name: name.clone(),
@@ -483,7 +483,7 @@ const SQL_SOURCES: &[&str] = &[
 /// A query as a step: SQL, REST or another data source's native query.
 fn query_step(app: &mut App, q: &Doc, index: &Index, loc: Location, step_id: String) -> Step {
     let name = name_of(q).to_string();
-    let loc = loc.with_step(name.clone());
+    let loc = loc.with_step(&name);
     let ds_id = str_at(&q.value, "datasourceId").unwrap_or_default();
     let ds = index.datasources.get(ds_id);
     let source = ds
@@ -491,7 +491,7 @@ fn query_step(app: &mut App, q: &Doc, index: &Index, loc: Location, step_id: Str
         .unwrap_or_default()
         .to_ascii_uppercase();
     let fields = q.value.get("fields").filter(|f| f.is_object());
-    let fields_loc = q.loc.child("fields").with_step(name.clone());
+    let fields_loc = q.loc.child("fields").with_step(&name);
     let mut step = Step {
         id: step_id.clone(),
         name,
@@ -679,7 +679,7 @@ fn read_trigger(app: &mut App, t: &Json, loc: &Location, index: &Index) -> Strin
     let name = str_at(t, "name")
         .filter(|n| !n.trim().is_empty())
         .map_or_else(|| step_label(kind_id), str::to_string);
-    let loc = loc.clone().with_step(name.clone());
+    let loc = loc.clone().with_step(&name);
     let (tkind, audience, auth) = match kind_id {
         "WEBHOOK" => (TriggerKind::Http, Audience::Anyone, "none"),
         "APP" | "ROW_ACTION" => (TriggerKind::App, Audience::Organisation, "app user"),
@@ -731,7 +731,7 @@ fn read_automation_step(
     let name = str_at(s, "name")
         .filter(|n| !n.trim().is_empty())
         .map_or_else(|| step_label(kind_id), str::to_string);
-    let loc = loc.clone().with_step(name.clone());
+    let loc = loc.clone().with_step(&name);
     let inputs = s.get("inputs").filter(|x| x.is_object());
     let in_loc = loc.child("inputs");
     let input = |k: &str| inputs.and_then(|x| str_at(x, k)).unwrap_or_default();

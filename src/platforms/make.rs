@@ -279,7 +279,7 @@ fn read_module(
         .and_then(|d| str_at(d, "name"))
         .filter(|n| !n.trim().is_empty());
     let name = designer_name.map_or_else(|| module_label(module_type, &id), str::to_string);
-    let loc = loc.clone().with_step(name.clone());
+    let loc = loc.clone().with_step(&name);
     let (app_name, action) = module_type.split_once(':').unwrap_or((module_type, ""));
     let mut kind = step_kind(module_type);
     let params = module.get("parameters").filter(|p| p.is_object());

@@ -299,7 +299,7 @@ fn parse_workflow(wf: &Json, base: &Location) -> App {
                 .map(str::to_string)
                 .or_else(|| id_string(node.get("id")))
                 .unwrap_or_else(|| format!("node {i}"));
-            let loc = nodes_loc.index(i).with_step(name.clone());
+            let loc = nodes_loc.index(i).with_step(&name);
             let params = node.get("parameters").unwrap_or(&empty);
             let info = read_node(&mut app, node, node_type, short_type, name, params, loc);
             infos.push(info);
@@ -882,9 +882,9 @@ fn read_values(app: &mut App, step: &mut Step, short: &str, params: &Json, loc: 
             || (kind == StepKind::ConnectorAction && is_send_key(&v.key));
         let usage = if send { FieldUse::Send } else { FieldUse::Read };
         for name in json_field_refs(&v.value) {
-            if seen.insert((name.clone(), usage)) {
+            if seen.insert((name, usage)) {
                 app.fields.push(DataField {
-                    name,
+                    name: name.to_string(),
                     object: None,
                     usage,
                     step_id: Some(step_id.clone()),
@@ -899,10 +899,9 @@ fn read_values(app: &mut App, step: &mut Step, short: &str, params: &Json, loc: 
 
 /// Field names read through `$json.a.b`, `$json["a"]`, `.json.a` (`$('X').item.json.a`,
 /// `$node["X"].json["a"]`): the last segment of each path, before any method call.
-fn json_field_refs(text: &str) -> Vec<String> {
+fn json_field_refs(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
-    let mut out: Vec<String> = Vec::new();
-    let mut known: HashSet<String> = HashSet::new();
+    let mut out: Vec<&str> = Vec::new();
     let mut from = 0;
     while let Some(pos) = text.get(from..).and_then(|t| t.find("json")) {
         let start = from + pos;
@@ -912,7 +911,8 @@ fn json_field_refs(text: &str) -> Vec<String> {
             continue;
         }
         let mut i = start + 4;
-        let mut segments: Vec<String> = Vec::new();
+        // Only the path's last segment names the field.
+        let mut last: Option<&str> = None;
         loop {
             match bytes.get(i) {
                 Some(b'.') => {
@@ -931,7 +931,7 @@ fn json_field_refs(text: &str) -> Vec<String> {
                         break;
                     }
                     if let Some(seg) = text.get(s..e) {
-                        segments.push(seg.to_string());
+                        last = Some(seg);
                     }
                     i = e;
                 }
@@ -947,7 +947,7 @@ fn json_field_refs(text: &str) -> Vec<String> {
                         break;
                     };
                     if let Some(seg) = text.get(s..s + len) {
-                        segments.push(seg.to_string());
+                        last = Some(seg);
                     }
                     i = s + len + 1;
                     if bytes.get(i) == Some(&b']') {
@@ -958,9 +958,8 @@ fn json_field_refs(text: &str) -> Vec<String> {
             }
         }
         from = from.max(i);
-        if let Some(last) = segments.pop() {
-            let last = last.trim().to_string();
-            if !last.is_empty() && known.insert(last.clone()) {
+        if let Some(last) = last.map(str::trim) {
+            if !last.is_empty() && !out.contains(&last) {
                 out.push(last);
             }
         }
@@ -1204,7 +1203,7 @@ fn read_pin_data(app: &mut App, pin: Option<&Json>, loc: &Location) {
         let Json::Array(items) = items else {
             continue;
         };
-        let node_loc = loc.child(node_name).with_step(node_name.clone());
+        let node_loc = loc.child(node_name).with_step(node_name);
         let step_id = step_ids
             .contains(node_name.as_str())
             .then(|| node_name.clone());

@@ -185,7 +185,7 @@ fn parse_plain_creds(json: &Json, file: &str, base: &str, bundle: &Bundle) -> Op
             .get(id)
             .cloned()
             .unwrap_or_else(|| (id.clone(), String::new()));
-        let loc = base_loc.child(id).with_step(name.clone());
+        let loc = base_loc.child(id).with_step(&name);
         let filled = read_credential_fields(&mut app, fields, &loc, None);
         app.credentials.push(Credential {
             name,
@@ -574,7 +574,7 @@ fn read_node(
             .map_or_else(|| t.to_string(), |n| format!("subflow {n}")),
         _ => step_name(node, t),
     };
-    let loc = loc.clone().with_step(name.clone());
+    let loc = loc.clone().with_step(&name);
     let lower = t.to_ascii_lowercase();
     let config = is_config_node(node);
     let kind = if config {

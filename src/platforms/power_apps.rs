@@ -463,7 +463,7 @@ fn read_static_data(ds: &Json, name: &str, loc: Location, app: &mut App) {
         step_id: None,
         records: rows.len(),
         fields,
-        location: loc.with_step(name.to_string()),
+        location: loc.with_step(name),
     });
 }
 
@@ -501,7 +501,7 @@ fn read_control(
         screen
     };
     if !name.is_empty() {
-        let step_loc = loc.clone().with_step(name.clone());
+        let step_loc = loc.clone().with_step(&name);
         ensure_step(app, &name, &template, step_loc.clone());
         if let Some(Json::Array(rules)) = node.get("Rules") {
             for (i, rule) in rules.iter().enumerate() {
@@ -846,7 +846,7 @@ fn read_yaml(entry: &Entry, text: &str, app: &mut App, sources: &Sources) {
                 let name = unquote(name).to_string();
                 let template = template.split('.').next().unwrap_or(template).trim();
                 let loc = Location::new(&entry.display_path, format!("/{name}"));
-                ensure_step(app, &name, template, loc.with_step(name.clone()));
+                ensure_step(app, &name, template, loc.with_step(&name));
                 stack.push((eff_indent, name));
                 continue;
             }
@@ -857,7 +857,7 @@ fn read_yaml(entry: &Entry, text: &str, app: &mut App, sources: &Sources) {
                 if item || parent_is_screens {
                     let kind = if parent_is_screens { "screen" } else { "" };
                     let loc = Location::new(&entry.display_path, format!("/{key}"));
-                    ensure_step(app, key, kind, loc.with_step(key.to_string()));
+                    ensure_step(app, key, kind, loc.with_step(key));
                     stack.push((eff_indent, key.to_string()));
                 }
                 continue;
@@ -904,10 +904,9 @@ fn read_yaml(entry: &Entry, text: &str, app: &mut App, sources: &Sources) {
         let owner = control.unwrap_or_else(|| "App".to_string());
         if app.step(&owner).is_none() {
             let loc = Location::new(&entry.display_path, format!("/{owner}"));
-            ensure_step(app, &owner, "appinfo", loc.with_step(owner.clone()));
+            ensure_step(app, &owner, "appinfo", loc.with_step(&owner));
         }
-        let loc =
-            Location::new(&entry.display_path, format!("/{owner}/{prop}")).with_step(owner.clone());
+        let loc = Location::new(&entry.display_path, format!("/{owner}/{prop}")).with_step(&owner);
         let loc = Location {
             path: format!("{} (line {})", loc.path, n + 1),
             ..loc

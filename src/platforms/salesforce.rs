@@ -409,7 +409,7 @@ impl Cx<'_> {
     fn loc(&self, path: &str, step: Option<&StepRef>) -> Location {
         let loc = Location::new(self.file, path);
         match step {
-            Some(s) => loc.with_step(s.label.clone()),
+            Some(s) => loc.with_step(&s.label),
             None => loc,
         }
     }

@@ -485,7 +485,7 @@ fn read_query(
         .unwrap_or("unknown")
         .to_string();
     let kind = step_kind(&kind_s);
-    let qloc = loc.clone().with_step(name.to_string());
+    let qloc = loc.clone().with_step(name);
     let oloc = qloc.child("options");
     let opts = q.get("options").filter(|o| o.is_object());
     let connection = src

@@ -704,10 +704,7 @@ fn read_record_fields(
             usage,
             step_id: Some(step.id.clone()),
             classification: None,
-            location: loc
-                .child("parameters")
-                .child(key)
-                .with_step(step.name.clone()),
+            location: loc.child("parameters").child(key).with_step(&step.name),
         });
     };
     for (key, value) in params {

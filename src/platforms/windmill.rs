@@ -632,11 +632,11 @@ fn read_script(bundle: &Bundle, doc: &Doc) -> App {
         .or_else(|| code.map(|c| language_of_file(&c.path).to_string()))
         .unwrap_or_default();
     let name = app.name.clone();
-    let loc = Location::new(file, "").with_step(name.clone());
+    let loc = Location::new(file, "").with_step(&name);
     let (source, code_loc) = match code {
         Some(c) => (
             c.text().unwrap_or_default(),
-            Location::new(c.display_path.clone(), "").with_step(name.clone()),
+            Location::new(c.display_path.clone(), "").with_step(&name),
         ),
         None => (
             str_at(&doc.value, "content").unwrap_or_default(),
@@ -767,7 +767,7 @@ fn read_module(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map_or_else(|| format!("{id} ({mtype})"), str::to_string);
-    let sloc = loc.clone().with_step(name.clone());
+    let sloc = loc.clone().with_step(&name);
     let vloc = sloc.child("value");
     let mut step = match mtype {
         "rawscript" => {
@@ -775,8 +775,8 @@ fn read_module(
             let raw = str_at(value, "content").unwrap_or_default();
             let (source, inline) = resolve_inline(ctx.bundle, ctx.flow_path, raw);
             let code_loc = inline.map_or_else(
-                || vloc.child("content").with_step(name.clone()),
-                |e| Location::new(e.display_path.clone(), "").with_step(name.clone()),
+                || vloc.child("content").with_step(&name),
+                |e| Location::new(e.display_path.clone(), "").with_step(&name),
             );
             code_step(&id, &name, language, source, &code_loc, &sloc)
         }
@@ -1065,13 +1065,13 @@ fn read_app(bundle: &Bundle, doc: &Doc, resource_types: &HashMap<String, String>
             } else {
                 runnable
             };
-            let sloc = loc.clone().with_step(name.clone());
+            let sloc = loc.clone().with_step(&name);
             let language = str_at(script, "language").unwrap_or_default();
             let raw = str_at(script, "content").unwrap_or_default();
             let (source, inline) = resolve_inline(ctx.bundle, ctx.flow_path, raw);
             let code_loc = inline.map_or_else(
                 || sloc.child("content"),
-                |e| Location::new(e.display_path.clone(), "").with_step(name.clone()),
+                |e| Location::new(e.display_path.clone(), "").with_step(&name),
             );
             let step = code_step(&id, &name, language, source, &code_loc, &sloc);
             push_code_value(&mut app, &step);

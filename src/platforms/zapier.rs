@@ -309,7 +309,7 @@ fn read_node(app: &mut App, node: &Json, id: &str, zap_title: &str, loc: &Locati
         },
         str::to_string,
     );
-    let loc = loc.clone().with_step(name.clone());
+    let loc = loc.clone().with_step(&name);
     let params = node.get("params").filter(|p| p.is_object());
     let mut step = Step {
         id: id.to_string(),

@@ -30,7 +30,7 @@ pub fn render(reports: &[Report]) -> String {
                 f.rule_name.clone(),
                 f.title.clone(),
                 f.component.clone(),
-                f.location.step.clone().unwrap_or_default(),
+                f.location.step.as_deref().unwrap_or_default().to_string(),
                 f.location.file.to_string(),
                 f.location.path.clone(),
                 f.message.clone(),

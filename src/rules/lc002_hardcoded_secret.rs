@@ -102,7 +102,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         let step = value.step_id.as_deref().and_then(|id| steps.get(id));
         let step_name = step
             .map(|s| s.name.clone())
-            .or_else(|| value.location.step.clone());
+            .or_else(|| value.location.step.as_deref().map(str::to_string));
         if step.is_some_and(|s| s.disabled) {
             continue;
         }

@@ -141,7 +141,13 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             .as_deref()
             .and_then(|id| app.step(id))
             .map(|s| (s.name.clone(), s.disabled))
-            .or_else(|| value.location.step.clone().map(|n| (n, false)));
+            .or_else(|| {
+                value
+                    .location
+                    .step
+                    .as_deref()
+                    .map(|n| (n.to_string(), false))
+            });
         if step.as_ref().is_some_and(|(_, disabled)| *disabled) {
             continue;
         }

@@ -123,7 +123,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         groups.insert((host.clone(), scheme), (hits.len(), 0));
         let step_name = step
             .map(|s| s.name.clone())
-            .or_else(|| location.step.clone());
+            .or_else(|| location.step.as_deref().map(str::to_string));
         let where_ = match &step_name {
             Some(name) => step_ref(app.platform, name),
             None => format!(

@@ -137,7 +137,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             app_word(app.platform)
         );
         hits.push(Hit {
-            location: conn.location.clone().with_step(first.to_string()),
+            location: conn.location.clone().with_step(first),
             message,
             why,
             fix: fix(app.platform),

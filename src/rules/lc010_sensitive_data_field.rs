@@ -228,7 +228,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         let (where_, location) = match step {
             Some(s) => (
                 step_ref(app.platform, &s.name),
-                s.location.clone().with_step(s.name.clone()),
+                s.location.clone().with_step(&s.name),
             ),
             None => (
                 format!("This {}", app_word(app.platform)),

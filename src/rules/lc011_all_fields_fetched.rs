@@ -102,7 +102,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             format!("Every field, including sensitive ones added later, is copied into each run of this {word} and its history.")
         };
         hits.push(Hit {
-            location: op.location.clone().with_step(step.name.clone()),
+            location: op.location.clone().with_step(&step.name),
             message: format!(
                 "{} fetches every field of {object}, not only the ones the {word} uses.",
                 capitalise(&step_ref(app.platform, &step.name))

@@ -276,7 +276,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             (false, true) => Some(Severity::Low),
         };
         hits.push(Hit {
-            location: step.location.clone().with_step(step.name.clone()),
+            location: step.location.clone().with_step(&step.name),
             message,
             why,
             fix: fix(app.platform),

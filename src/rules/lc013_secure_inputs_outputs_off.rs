@@ -122,7 +122,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             on_off(step.secure_outputs)
         );
         hits.push(Hit {
-            location: step.location.clone().with_step(step.name.clone()),
+            location: step.location.clone().with_step(&step.name),
             message,
             why,
             fix: fix(app.platform, &step.name),

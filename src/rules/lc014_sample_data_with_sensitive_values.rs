@@ -210,7 +210,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             .as_deref()
             .and_then(|id| app.step(id))
             .map(|s| s.name.clone())
-            .or_else(|| sample.location.step.clone());
+            .or_else(|| sample.location.step.as_deref().map(str::to_string));
         let records = match sample.records {
             1 => "1 record".to_string(),
             n => format!("{n} records"),
@@ -262,7 +262,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
 
         let mut location = sample.location.clone();
         if let Some(n) = &step_name {
-            location = location.with_step(n.clone());
+            location = location.with_step(n);
         }
         hits.push(Hit {
             location,

@@ -322,7 +322,7 @@ fn hit(
     let (subject, location) = match step {
         Some(s) => (
             capitalise(&step_ref(app.platform, &s.name)),
-            location.clone().with_step(s.name.clone()),
+            location.clone().with_step(&s.name),
         ),
         None => (
             format!("The {} '{}'", app_word(app.platform), app.name),

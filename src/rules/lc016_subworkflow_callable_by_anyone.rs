@@ -87,7 +87,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             )
         };
         hits.push(Hit {
-            location: location.with_step(trigger.name.clone()),
+            location: location.with_step(&trigger.name),
             message: format!(
                 "Every workflow on the instance may start this workflow through {}, not only your own.",
                 trigger_ref(app.platform, &trigger.name)

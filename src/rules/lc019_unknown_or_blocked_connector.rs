@@ -196,7 +196,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             ),
         };
         hits.push(Hit {
-            location: step.location.clone().with_step(step.name.clone()),
+            location: step.location.clone().with_step(&step.name),
             message,
             why: why.into(),
             fix: fix(app.platform, status),

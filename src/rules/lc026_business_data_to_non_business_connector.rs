@@ -260,7 +260,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             }
         }
         hits.push(Hit {
-            location: sink.location.clone().with_step(sink.name.clone()),
+            location: sink.location.clone().with_step(&sink.name),
             message,
             why,
             fix: fix(app.platform, &sink.name),
@@ -287,7 +287,7 @@ fn check(app: &App, ctx: &Context) -> Vec<Hit> {
             location: first_outside
                 .location
                 .clone()
-                .with_step(first_outside.name.clone()),
+                .with_step(&first_outside.name),
             message: format!(
                 "This flow uses the business connector {from} ({}) together with {to} ({}).",
                 step_ref(app.platform, &first_source.name),
