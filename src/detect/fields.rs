@@ -517,6 +517,10 @@ pub fn is_email(t: &str) -> bool {
 
 /// IBAN: country letters, check digits, 11–30 alphanumerics, mod-97 = 1.
 pub fn is_iban(t: &str) -> bool {
+    // The length without spaces first: most values are not 15–34 long.
+    if !(15..=34).contains(&t.bytes().filter(|b| *b != b' ').count()) {
+        return false;
+    }
     let compact: String = t
         .chars()
         .filter(|c| *c != ' ')
@@ -598,6 +602,10 @@ pub fn is_us_ssn(t: &str) -> bool {
 /// F, I, Q, U or V; the second not O; not BG, GB, KN, NK, NT, TN or ZZ), six
 /// digits, suffix A–D.
 pub fn is_uk_nino(t: &str) -> bool {
+    // Two letters, six digits, one letter: nine characters without spaces.
+    if t.bytes().filter(|b| *b != b' ').count() != 9 {
+        return false;
+    }
     let compact: Vec<u8> = t
         .bytes()
         .filter(|b| *b != b' ')

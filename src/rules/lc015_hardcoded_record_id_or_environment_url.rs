@@ -139,27 +139,33 @@ pub(super) fn record_id_kind(t: &str) -> Option<&'static str> {
     }
 }
 
-/// A host that belongs to one Salesforce org or one Dataverse environment.
 /// The maximal runs of ASCII letters and digits that could be a record id
 /// (15 or 18 long): what splitting at every other character would give,
 /// without looking at the runs of other lengths.
 fn alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
-    let mut start = 0;
-    text.bytes()
-        .chain(std::iter::once(b' '))
-        .enumerate()
-        .filter_map(move |(i, b)| {
-            if b.is_ascii_alphanumeric() {
-                return None;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let start = at;
+            at += bytes
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            let run = (start, at);
+            // Past the run's end (one separator byte, or the text's end).
+            at += 1;
+            if matches!(run.1 - run.0, 15 | 18) {
+                return text.get(run.0..run.1);
             }
-            let run = (start, i);
-            start = i + 1;
-            matches!(run.1 - run.0, 15 | 18)
-                .then(|| text.get(run.0..run.1))
-                .flatten()
-        })
+        }
+        None
+    })
 }
 
+/// A host that belongs to one Salesforce org or one Dataverse environment.
 pub(super) fn is_instance_host(host: &str) -> bool {
     let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
     let org_part = |suffix: &str| {
