@@ -542,6 +542,9 @@ pub enum ValueContext {
     Credential,
     #[default]
     Parameter,
+    /// A property of a screen widget, set in its property pane (an Appsmith
+    /// map widget's `googleMapsApiKey`); `location.step` names the widget.
+    WidgetProperty,
 }
 
 /// Whether a value is fixed text or computed when the app runs.

@@ -110,7 +110,10 @@ fn values_by_key(values: &[Value]) -> HashMap<Cow<'_, str>, Vec<&str>> {
         if v.kind != ValueKind::Literal
             || !matches!(
                 v.context,
-                ValueContext::SampleData | ValueContext::Variable | ValueContext::Parameter
+                ValueContext::SampleData
+                    | ValueContext::Variable
+                    | ValueContext::Parameter
+                    | ValueContext::WidgetProperty
             )
             || v.key.is_empty()
         {

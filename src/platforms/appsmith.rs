@@ -942,9 +942,9 @@ fn read_widget(app: &mut App, ctx: &mut Ctx, w: &Json, loc: &Location, depth: us
         return;
     }
     let wtype = str_at(w, "type").unwrap_or_default();
-    if let (Some(props), Some(_)) = (w.as_object(), str_at(w, "widgetName")) {
+    if let (Some(props), Some(name)) = (w.as_object(), str_at(w, "widgetName")) {
         if wtype != "CANVAS_WIDGET" {
-            read_widget_properties(app, props, loc);
+            read_widget_properties(app, props, &loc.clone().with_step(name));
         }
     }
     if let Some(name) = str_at(w, "widgetName") {
@@ -1066,6 +1066,7 @@ fn is_layout_property(key: &str) -> bool {
 /// strings are read (its nested settings are column and schema layouts);
 /// bindings (`{{ Query1.data }}`) are computed in the browser and skipped,
 /// text with bindings inside is kept as a template.
+/// `loc` names the widget as its step (findings say "the widget 'Map1'").
 fn read_widget_properties(app: &mut App, w: &serde_json::Map<String, Json>, loc: &Location) {
     for (key, v) in w {
         let Json::String(text) = v else {
@@ -1089,7 +1090,7 @@ fn read_widget_properties(app: &mut App, w: &serde_json::Map<String, Json>, loc:
         app.values.push(Value {
             key: key.clone(),
             value: text.clone(),
-            context: ValueContext::Parameter,
+            context: ValueContext::WidgetProperty,
             kind,
             step_id: None,
             location: loc.child(key),

@@ -18,7 +18,7 @@ use crate::detect::secrets::{
 };
 use crate::model::{App, AppKind, Platform, Step, Value, ValueContext};
 use crate::report::{mask, Severity};
-use crate::rules::{step_ref, Context, Hit, Rule};
+use crate::rules::{owner_ref, Context, Hit, Rule};
 
 pub static RULE: Rule = Rule {
     id: "LC002",
@@ -71,6 +71,12 @@ never type it into the HTTP action's headers or body.
 
 **Salesforce Flow** — store the secret in a Named Credential / External
 Credential (Setup > Named Credentials) and call the service through it.
+
+**Appsmith** — keep keys in the datasource's authentication settings
+(Datasources > your API > Authentication), which Appsmith applies on its
+server, not in a query's headers or a widget's property pane. A map widget's
+Google Maps key belongs in the instance's Admin settings (Google Maps API
+key), restricted to your Appsmith address.
 
 ## Example
 
@@ -216,6 +222,7 @@ fn place(value: &Value) -> String {
         ValueContext::Credential => format!("in the credential field '{key}'"),
         ValueContext::Parameter if key.is_empty() => "in a setting".into(),
         ValueContext::Parameter => format!("in the setting '{key}'"),
+        ValueContext::WidgetProperty => format!("in the property '{key}'"),
     }
 }
 
@@ -227,7 +234,7 @@ fn message(app: &App, value: &Value, found: &SecretHit, step: Option<&str>) -> S
     if found.name.contains(" in a ") || found.name.contains(" in an ") {
         let target = step.map_or_else(
             || format!("this {}", app_word(app.platform)),
-            |s| step_ref(app.platform, s),
+            |s| owner_ref(app.platform, value, s),
         );
         let place = place.strip_prefix("in ").unwrap_or(&place);
         let s = format!("{what} is written into {target} ({place}).");
@@ -238,7 +245,7 @@ fn message(app: &App, value: &Value, found: &SecretHit, step: Option<&str>) -> S
     }
     match step {
         Some(step) => {
-            let step = step_ref(app.platform, step);
+            let step = owner_ref(app.platform, value, step);
             let mut s = format!("{what} is written {place} of {step}.");
             if let Some(first) = s.get(..1) {
                 s = first.to_uppercase() + s.get(1..).unwrap_or("");
@@ -302,6 +309,19 @@ fn fix(platform: Platform, value: &Value, step: Option<&str>) -> String {
         Platform::Make => format!(
             "Revoke this secret, then create a connection for the service (or a keychain entry for the HTTP app: Credentials > Add) and select it in {} instead of typing the key into a header or field.",
             step.map_or("the module".into(), |s| format!("the module '{s}'"))
+        ),
+        Platform::Appsmith if value.key == "googleMapsApiKey" => format!(
+            "Revoke this key in the Google Cloud console, then ask your Appsmith administrator to set a new one (restricted to your Appsmith address) under Admin settings > Google Maps API key, and clear the property '{}' of {}.",
+            value.key,
+            step.map_or("the map widget".into(), |s| format!("the widget '{s}'"))
+        ),
+        Platform::Appsmith => format!(
+            "Revoke this secret, then keep the new one in the datasource's authentication settings (Datasources > your API > Authentication) so Appsmith adds it on its server, instead of typing it into {}.",
+            match step {
+                Some(s) if value.context == ValueContext::WidgetProperty => format!("the widget '{s}'"),
+                Some(s) => format!("the query '{s}'"),
+                None => "the app".into(),
+            }
         ),
         _ => "Revoke this secret, then keep the new one in the platform's credential or connection store instead of in the app.".into(),
     }

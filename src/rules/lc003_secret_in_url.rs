@@ -16,7 +16,7 @@
 use crate::detect::secrets::{expression_spans, is_placeholder, scan_value, Confidence};
 use crate::model::{App, Platform, Value, ValueContext, ValueKind};
 use crate::report::Severity;
-use crate::rules::{step_ref, Context, Hit, Rule};
+use crate::rules::{owner_ref, Context, Hit, Rule};
 
 use super::lc002_hardcoded_secret::{app_word, evidence, first_sentence, with_article};
 
@@ -157,7 +157,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
                 continue;
             };
             let where_ = match &step_name {
-                Some(s) => step_ref(app.platform, s),
+                Some(s) => owner_ref(app.platform, value, s),
                 None => format!("this {}", app_word(app.platform)),
             };
             let message = if value.context == ValueContext::Query {

@@ -186,9 +186,36 @@ pub fn step_ref(platform: Platform, step_name: &str) -> String {
     format!("the {} '{}'", platform.step_word(), step_name)
 }
 
+/// What a value belongs to, as a finding names it: its step ("the node
+/// 'Fetch'") or, for a widget's property, the widget ("the widget 'Map1'").
+pub fn owner_ref(platform: Platform, value: &crate::model::Value, step_name: &str) -> String {
+    if value.context == crate::model::ValueContext::WidgetProperty {
+        format!("the widget '{step_name}'")
+    } else {
+        step_ref(platform, step_name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_widget_property_is_named_by_its_widget_not_as_a_step() {
+        let mut value = crate::model::Value {
+            context: crate::model::ValueContext::WidgetProperty,
+            ..Default::default()
+        };
+        assert_eq!(
+            owner_ref(Platform::Appsmith, &value, "Map1"),
+            "the widget 'Map1'"
+        );
+        value.context = crate::model::ValueContext::Header;
+        assert_eq!(
+            owner_ref(Platform::Appsmith, &value, "Get_users"),
+            "the query 'Get_users'"
+        );
+    }
 
     #[test]
     fn ids_and_names_are_unique_and_well_formed() {
