@@ -106,9 +106,10 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             continue;
         }
         let step = value.step_id.as_deref().and_then(|id| steps.get(id));
-        let step_name = step
-            .map(|s| s.name.clone())
-            .or_else(|| value.location.step.as_deref().map(str::to_string));
+        // Borrowed: only copied into the few findings made.
+        let step_name: Option<&str> = step
+            .map(|s| s.name.as_str())
+            .or(value.location.step.as_deref());
         if step.is_some_and(|s| s.disabled) {
             continue;
         }
@@ -122,9 +123,9 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             };
             hits.push(Hit {
                 location: value.location.clone(),
-                message: message(app, value, &found, step_name.as_deref()),
+                message: message(app, value, &found, step_name),
                 why: why(app, &found),
-                fix: fix(app.platform, value, step_name.as_deref()),
+                fix: fix(app.platform, value, step_name),
                 evidence: Some(evidence(&value.key, secret)),
                 severity: severity(value, &found),
                 key: format!("{}:{}", found.pattern_id, found.start),

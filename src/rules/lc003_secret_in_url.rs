@@ -140,14 +140,8 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             .step_id
             .as_deref()
             .and_then(|id| app.step(id))
-            .map(|s| (s.name.clone(), s.disabled))
-            .or_else(|| {
-                value
-                    .location
-                    .step
-                    .as_deref()
-                    .map(|n| (n.to_string(), false))
-            });
+            .map(|s| (s.name.as_str(), s.disabled))
+            .or_else(|| value.location.step.as_deref().map(|n| (n, false)));
         if step.as_ref().is_some_and(|(_, disabled)| *disabled) {
             continue;
         }
@@ -180,7 +174,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
                 location: value.location.clone(),
                 message,
                 why: found.why.clone(),
-                fix: fix(app.platform, step_name.as_deref()),
+                fix: fix(app.platform, step_name),
                 evidence: Some(evidence(&value.key, secret)),
                 severity,
                 key: format!("{}:{}", found.id, found.start),
