@@ -335,8 +335,10 @@ fn widget_text_properties_are_values_and_layout_ones_are_not() {
         .find(|v| v.key == "googleMapsApiKey")
         .expect("map key");
     assert_eq!(key.kind, ValueKind::Literal);
-    assert_eq!(key.context, ValueContext::Parameter);
+    assert_eq!(key.context, ValueContext::WidgetProperty);
     assert_eq!(key.step_id, None);
+    // Findings name the widget ("the widget 'VisitMap'").
+    assert_eq!(key.location.step.as_deref(), Some("VisitMap"));
     assert_eq!(
         key.location.path,
         "/pageList/0/unpublishedPage/layouts/0/dsl/children/0/children/0/googleMapsApiKey"
