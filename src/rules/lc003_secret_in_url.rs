@@ -66,6 +66,12 @@ signed address.
 **Salesforce Flow** — call the service through a Named Credential, which
 adds the key itself; do not put it in the endpoint URL.
 
+**Appsmith, Retool, ToolJet** — put the key in the data source the queries
+use (Appsmith: an Authenticated API datasource with *API Key* auth; Retool:
+the REST API resource's URL parameters or headers; ToolJet: a workspace
+constant referenced in the data source), which the platform's server adds to
+each call, not in a query's address.
+
 ## Example
 
 `https://prod-12.westeurope.logic.azure.com/workflows/…/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=AbC…`
@@ -284,6 +290,15 @@ fn fix(platform: Platform, step: Option<&str>) -> String {
         ),
         Platform::PowerAutomate | Platform::LogicApps => "Regenerate the key or signed URL, then keep it in Azure Key Vault and read it with the 'Get secret' action (turn on 'Secure outputs'), or call the other flow with 'Run a Child Flow' instead of its address.".into(),
         Platform::SalesforceFlow => "Regenerate the key, then call the service through a Named Credential (Setup > Named Credentials) instead of putting the key in the URL.".into(),
+        Platform::Appsmith => format!(
+            "Regenerate the key, then keep it in an Authenticated API datasource (Datasources > your API > Authentication: API Key, added to the query parameters) so Appsmith adds it on its server, and remove it from the address in {}.",
+            step.map_or("the query".to_string(), |s| format!("'{s}'"))
+        ),
+        Platform::Retool => format!(
+            "Regenerate the key, then add it to the REST API resource (Resources > your API > URL parameters or Headers) so Retool adds it on its server, and remove it from the address in {}.",
+            step.map_or("the query".to_string(), |s| format!("'{s}'"))
+        ),
+        Platform::ToolJet => "Regenerate the key, then store it as a ToolJet workspace constant and refer to it as {{constants.NAME}} in the REST API data source's settings instead of typing it into the address.".into(),
         _ => "Regenerate the key, then keep it in the platform's credential or connection store instead of in the web address.".into(),
     }
 }
@@ -291,6 +306,18 @@ fn fix(platform: Platform, step: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn app_builders_get_their_own_words() {
+        let appsmith = fix(Platform::Appsmith, Some("Get_users"));
+        assert!(
+            appsmith.contains("Datasources > your API > Authentication"),
+            "{appsmith}"
+        );
+        assert!(appsmith.contains("'Get_users'"), "{appsmith}");
+        assert!(fix(Platform::Retool, None).contains("Resources > your API"));
+        assert!(fix(Platform::ToolJet, None).contains("{{constants.NAME}}"));
+    }
     use crate::model::{Location, Step, StepKind};
     use crate::policy::Policy;
 
