@@ -113,7 +113,13 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
         if step.is_some_and(|s| s.disabled) {
             continue;
         }
-        for found in scan_value(value) {
+        let found_all = scan_value(value);
+        if found_all.is_empty() {
+            continue;
+        }
+        // "the node 'Fetch'", "the widget 'Map1'": named once per value with findings.
+        let owner = step_name.map(|s| owner_ref(app.platform, value, s));
+        for found in found_all {
             // Saved sample data only counts when the format is unmistakable.
             if value.context == ValueContext::SampleData && found.confidence < Confidence::High {
                 continue;
@@ -123,9 +129,9 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             };
             hits.push(Hit {
                 location: value.location.clone(),
-                message: message(app, value, &found, step_name),
+                message: message(app, value, &found, owner.as_deref()),
                 why: why(app, &found),
-                fix: fix(app.platform, value, step_name),
+                fix: fix(app.platform, value, owner.as_deref()),
                 evidence: Some(evidence(&value.key, secret)),
                 severity: severity(value, &found),
                 key: format!("{}:{}", found.pattern_id, found.start),
@@ -227,15 +233,16 @@ fn place(value: &Value) -> String {
     }
 }
 
-fn message(app: &App, value: &Value, found: &SecretHit, step: Option<&str>) -> String {
+/// `owner`: what the value belongs to, named (`rules::owner_ref`).
+fn message(app: &App, value: &Value, found: &SecretHit, owner: Option<&str>) -> String {
     let what = with_article(&found.name);
     let place = place(value);
     // Names that already say where ("… in a Basic Authorization header") read
     // better with the place in brackets.
     if found.name.contains(" in a ") || found.name.contains(" in an ") {
-        let target = step.map_or_else(
+        let target = owner.map_or_else(
             || format!("this {}", app_word(app.platform)),
-            |s| owner_ref(app.platform, value, s),
+            str::to_string,
         );
         let place = place.strip_prefix("in ").unwrap_or(&place);
         let s = format!("{what} is written into {target} ({place}).");
@@ -244,10 +251,9 @@ fn message(app: &App, value: &Value, found: &SecretHit, step: Option<&str>) -> S
             None => s,
         };
     }
-    match step {
-        Some(step) => {
-            let step = owner_ref(app.platform, value, step);
-            let mut s = format!("{what} is written {place} of {step}.");
+    match owner {
+        Some(owner) => {
+            let mut s = format!("{what} is written {place} of {owner}.");
             if let Some(first) = s.get(..1) {
                 s = first.to_uppercase() + s.get(1..).unwrap_or("");
             }
@@ -290,39 +296,36 @@ fn why(app: &App, found: &SecretHit) -> String {
     }
 }
 
-fn fix(platform: Platform, value: &Value, step: Option<&str>) -> String {
+/// `owner` as in [`message`]; when unknown, the platform's generic word.
+fn fix(platform: Platform, value: &Value, owner: Option<&str>) -> String {
     let in_code = value.context == ValueContext::Code;
     match platform {
         Platform::N8n if in_code => format!(
             "Revoke this secret, then read the new one from an n8n credential or an environment variable ($env) instead of writing it in the code of {}.",
-            step.map_or("the node".into(), |s| format!("the node '{s}'"))
+            owner.unwrap_or("the node")
         ),
         Platform::N8n => format!(
             "Revoke this secret, then save the new one as an n8n credential (Credentials > Add credential, e.g. Header Auth) and select it under Authentication in {}.",
-            step.map_or("the node".into(), |s| format!("the node '{s}'"))
+            owner.unwrap_or("the node")
         ),
         Platform::PowerAutomate | Platform::LogicApps => "Revoke this secret, then keep the new one in Azure Key Vault and read it with the 'Get secret' action (turn on 'Secure outputs' in its Settings) instead of typing it into the action.".into(),
         Platform::SalesforceFlow => "Revoke this secret, then store the new one in a Named Credential (Setup > Named Credentials) and call the service through it.".into(),
         Platform::NodeRed => format!(
             "Revoke this secret, then put the new one in the node's credential fields (kept in flows_cred.json, encrypted with credentialSecret) or an environment variable (${{env.NAME}}) instead of typing it into {}.",
-            step.map_or("the node".into(), |s| format!("the node '{s}'"))
+            owner.unwrap_or("the node")
         ),
         Platform::Make => format!(
             "Revoke this secret, then create a connection for the service (or a keychain entry for the HTTP app: Credentials > Add) and select it in {} instead of typing the key into a header or field.",
-            step.map_or("the module".into(), |s| format!("the module '{s}'"))
+            owner.unwrap_or("the module")
         ),
         Platform::Appsmith if value.key == "googleMapsApiKey" => format!(
             "Revoke this key in the Google Cloud console, then ask your Appsmith administrator to set a new one (restricted to your Appsmith address) under Admin settings > Google Maps API key, and clear the property '{}' of {}.",
             value.key,
-            step.map_or("the map widget".into(), |s| format!("the widget '{s}'"))
+            owner.unwrap_or("the map widget")
         ),
         Platform::Appsmith => format!(
             "Revoke this secret, then keep the new one in the datasource's authentication settings (Datasources > your API > Authentication) so Appsmith adds it on its server, instead of typing it into {}.",
-            match step {
-                Some(s) if value.context == ValueContext::WidgetProperty => format!("the widget '{s}'"),
-                Some(s) => format!("the query '{s}'"),
-                None => "the app".into(),
-            }
+            owner.unwrap_or("the app")
         ),
         _ => "Revoke this secret, then keep the new one in the platform's credential or connection store instead of in the app.".into(),
     }
@@ -493,7 +496,12 @@ mod tests {
         );
         let app = app_with(v.clone());
         assert_eq!(
-            message(&app, &v, &found, Some("Create lead")),
+            message(
+                &app,
+                &v,
+                &found,
+                Some(&owner_ref(app.platform, &v, "Create lead"))
+            ),
             "A user name and password in a Basic Authorization header is written into the node 'Create lead' (the header 'authorization')."
         );
     }

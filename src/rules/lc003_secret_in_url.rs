@@ -156,10 +156,10 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             let Some(secret) = value.value.get(found.start..found.end) else {
                 continue;
             };
-            let where_ = match &step_name {
-                Some(s) => owner_ref(app.platform, value, s),
-                None => format!("this {}", app_word(app.platform)),
-            };
+            let owner = step_name.map(|s| owner_ref(app.platform, value, s));
+            let where_ = owner
+                .clone()
+                .unwrap_or_else(|| format!("this {}", app_word(app.platform)));
             let message = if value.context == ValueContext::Query {
                 format!(
                     "The query parameter '{}' of {where_} holds {}, so it becomes part of the web address.",
@@ -180,7 +180,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
                 location: value.location.clone(),
                 message,
                 why: found.why.clone(),
-                fix: fix(app.platform, step_name),
+                fix: fix(app.platform, owner.as_deref()),
                 evidence: Some(evidence(&value.key, secret)),
                 severity,
                 key: format!("{}:{}", found.id, found.start),
@@ -282,8 +282,9 @@ fn literal_secret(s: &str) -> bool {
         && s.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
-fn fix(platform: Platform, step: Option<&str>) -> String {
-    let node = step.map_or("the node".to_string(), |s| format!("the node '{s}'"));
+/// `owner`: what the address belongs to, named (`rules::owner_ref`).
+fn fix(platform: Platform, owner: Option<&str>) -> String {
+    let node = owner.unwrap_or("the node");
     match platform {
         Platform::N8n => format!(
             "Regenerate the key, then in {node} set Authentication to Generic Credential Type > Query Auth (or Header Auth) so the key is kept in an n8n credential instead of the address."
@@ -292,11 +293,11 @@ fn fix(platform: Platform, step: Option<&str>) -> String {
         Platform::SalesforceFlow => "Regenerate the key, then call the service through a Named Credential (Setup > Named Credentials) instead of putting the key in the URL.".into(),
         Platform::Appsmith => format!(
             "Regenerate the key, then keep it in an Authenticated API datasource (Datasources > your API > Authentication: API Key, added to the query parameters) so Appsmith adds it on its server, and remove it from the address in {}.",
-            step.map_or("the query".to_string(), |s| format!("'{s}'"))
+            owner.unwrap_or("the query")
         ),
         Platform::Retool => format!(
             "Regenerate the key, then add it to the REST API resource (Resources > your API > URL parameters or Headers) so Retool adds it on its server, and remove it from the address in {}.",
-            step.map_or("the query".to_string(), |s| format!("'{s}'"))
+            owner.unwrap_or("the query")
         ),
         Platform::ToolJet => "Regenerate the key, then store it as a ToolJet workspace constant and refer to it as {{constants.NAME}} in the REST API data source's settings instead of typing it into the address.".into(),
         _ => "Regenerate the key, then keep it in the platform's credential or connection store instead of in the web address.".into(),
@@ -309,7 +310,7 @@ mod tests {
 
     #[test]
     fn app_builders_get_their_own_words() {
-        let appsmith = fix(Platform::Appsmith, Some("Get_users"));
+        let appsmith = fix(Platform::Appsmith, Some("the query 'Get_users'"));
         assert!(
             appsmith.contains("Datasources > your API > Authentication"),
             "{appsmith}"
