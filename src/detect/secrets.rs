@@ -668,13 +668,37 @@ impl KeyKind {
 /// spaces and Salesforce `__c` suffixes all separate words.
 pub fn tokenize_key(key: &str) -> Vec<String> {
     let mut words = Vec::new();
+    for_each_key_word(key, &mut |w| {
+        words.push(w.to_string());
+        false
+    });
+    words
+}
+
+/// Whether any word of `key` (as [`tokenize_key`] splits it) passes `test`;
+/// stops at the first that does, and copies no word.
+pub fn any_key_word(key: &str, mut test: impl FnMut(&str) -> bool) -> bool {
+    for_each_key_word(key, &mut test)
+}
+
+/// Calls `f` with each lower-cased word of `key` in turn, in one reused
+/// buffer, until `f` returns true (then returns true).
+fn for_each_key_word(key: &str, f: &mut dyn FnMut(&str) -> bool) -> bool {
+    // Salesforce custom fields end in `__c` / `__r`: that suffix is no word.
+    let key = ["__c", "__r", "__C"]
+        .iter()
+        .find_map(|suffix| key.strip_suffix(suffix))
+        .unwrap_or(key);
     let mut current = String::new();
     let mut prev: Option<char> = None;
     let mut chars = key.chars().peekable();
     while let Some(c) = chars.next() {
         if !c.is_alphanumeric() {
             if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
+                if f(&current) {
+                    return true;
+                }
+                current.clear();
             }
             prev = None;
             continue;
@@ -685,7 +709,10 @@ pub fn tokenize_key(key: &str) -> Vec<String> {
                 || (p.is_uppercase() && c.is_uppercase() && next_lower)
                 || (p.is_ascii_digit() != c.is_ascii_digit());
             if boundary && !current.is_empty() {
-                words.push(std::mem::take(&mut current));
+                if f(&current) {
+                    return true;
+                }
+                current.clear();
             }
         }
         if c.is_ascii() {
@@ -695,18 +722,7 @@ pub fn tokenize_key(key: &str) -> Vec<String> {
         }
         prev = Some(c);
     }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    // Salesforce custom fields end in `__c` / `__r`: drop that suffix word.
-    if key.ends_with("__c") || key.ends_with("__r") || key.ends_with("__C") {
-        if let Some(last) = words.last() {
-            if last == "c" || last == "r" {
-                words.pop();
-            }
-        }
-    }
-    words
+    !current.is_empty() && f(&current)
 }
 
 /// `secretAccessKey`, `secret_access_key` → `secretaccesskey`.

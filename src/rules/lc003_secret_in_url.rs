@@ -120,8 +120,11 @@ pub fn covers(value: &Value) -> bool {
     }
     let text = value.value.trim();
     let text = text.strip_prefix('=').unwrap_or(text);
-    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("ftp://")
+    ["http://", "https://", "ftp://"].iter().any(|scheme| {
+        text.as_bytes()
+            .get(..scheme.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(scheme.as_bytes()))
+    })
 }
 
 /// One secret inside a value: byte span and what it is.

@@ -9,7 +9,7 @@
 
 use super::lc010_sensitive_data_field::regulation_notes;
 use crate::detect::fields::{assess, classify_value, Assessment, Sensitivity};
-use crate::detect::secrets::{scan_value, tokenize_key, Confidence};
+use crate::detect::secrets::{any_key_word, scan_value, Confidence};
 use crate::model::{App, Platform, SampleData, ValueContext};
 use crate::report::{mask, Severity};
 use crate::rules::{step_ref, Context, Hit, Rule};
@@ -111,7 +111,7 @@ fn inspect(app: &App, sample: &SampleData, ctx: &Context) -> Found {
     });
     for value in values {
         // A webhook's signature header proves one payload; it is not a reusable key.
-        let signature = tokenize_key(&value.key).iter().any(|t| t == "signature");
+        let signature = any_key_word(&value.key, |t| t == "signature");
         let secrets: Vec<_> = scan_value(value)
             .into_iter()
             .filter(|h| h.confidence >= Confidence::Medium && !signature)
@@ -178,9 +178,9 @@ fn is_technical(key: &str, path: &str) -> bool {
     if path.contains("/headers/") || key.starts_with("x-") {
         return true;
     }
-    tokenize_key(key).iter().any(|t| {
+    any_key_word(key, |t| {
         matches!(
-            t.as_str(),
+            t,
             "id" | "ids"
                 | "trace"
                 | "span"

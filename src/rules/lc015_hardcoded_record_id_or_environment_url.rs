@@ -167,29 +167,41 @@ fn alphanumeric_runs(text: &str) -> impl Iterator<Item = &str> {
 
 /// A host that belongs to one Salesforce org or one Dataverse environment.
 pub(super) fn is_instance_host(host: &str) -> bool {
-    let h = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    // Compared without case and without a lower-cased copy: this runs for
+    // every host in every value.
+    let h = host.trim().trim_end_matches('.');
     let org_part = |suffix: &str| {
-        h.strip_suffix(suffix)
+        strip_suffix_ignore_case(h, suffix)
             .is_some_and(|rest| !rest.is_empty() && !rest.ends_with('.'))
     };
     if org_part(".my.salesforce.com") || org_part(".lightning.force.com") {
         return true;
     }
-    let Some(rest) = h.strip_suffix(".dynamics.com") else {
+    let Some(rest) = strip_suffix_ignore_case(h, ".dynamics.com") else {
         return false;
     };
     let mut labels = rest.rsplit('.');
     let crm = labels.next().unwrap_or_default();
-    let is_crm = crm
-        .strip_prefix("crm")
-        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+    let is_crm = crm.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("crm"))
+        && crm.bytes().skip(3).all(|c| c.is_ascii_digit());
     is_crm && labels.next().is_some_and(|org| !org.is_empty())
 }
 
-/// Hosts of `http(s)://` addresses in `text`, and `text` itself when it is a bare host.
-fn hosts_in(text: &str) -> Vec<String> {
-    // Byte positions and the characters looked at are the same in the text
-    // and its lower-case form, so only the hosts found are lower-cased.
+/// `text` without `suffix` at its end, the suffix's ASCII letters matched
+/// in either case.
+fn strip_suffix_ignore_case<'a>(text: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = text.len().checked_sub(suffix.len())?;
+    let tail = text.as_bytes().get(cut..)?;
+    if tail.eq_ignore_ascii_case(suffix.as_bytes()) {
+        text.get(..cut)
+    } else {
+        None
+    }
+}
+
+/// Hosts of `http(s)://` addresses in `text`, and `text` itself when it is
+/// a bare host, as written (callers lower-case the ones they keep).
+fn hosts_in(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     // Most values have no ':' at all: skip the search set-up for those.
@@ -203,7 +215,7 @@ fn hosts_in(text: &str) -> Vec<String> {
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-'))
             .count();
         if let Some(host) = text.get(at + 3..at + 3 + len).filter(|h| !h.is_empty()) {
-            out.push(host.to_ascii_lowercase());
+            out.push(host);
         }
     }
     let bare = text.trim();
@@ -211,7 +223,7 @@ fn hosts_in(text: &str) -> Vec<String> {
         && memchr::memchr(b'.', bare.as_bytes()).is_some()
         && !bare.bytes().any(|b| matches!(b, b'/' | b' ' | b':'))
     {
-        out.push(bare.to_ascii_lowercase());
+        out.push(bare);
     }
     out
 }
@@ -231,7 +243,11 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             continue;
         };
         for host in hosts_in(&http.url) {
-            if is_instance_host(&host) && seen.insert((Some(step.id.clone()), host.clone())) {
+            if !is_instance_host(host) {
+                continue;
+            }
+            let host = host.to_ascii_lowercase();
+            if seen.insert((Some(step.id.clone()), host.clone())) {
                 hits.push(hit(
                     app,
                     Some(&step.id),
@@ -253,14 +269,21 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             continue;
         }
         let step_id = value.step_id.as_deref();
-        if step_id
-            .and_then(|id| app.step(id))
-            .is_some_and(|s| s.disabled)
-        {
-            continue;
-        }
+        // Asked only for values that hold something to report (most hold
+        // nothing), and then once.
+        let mut step_disabled = None;
+        let mut disabled = || {
+            *step_disabled.get_or_insert_with(|| {
+                step_id
+                    .and_then(|id| app.step(id))
+                    .is_some_and(|s| s.disabled)
+            })
+        };
         for token in alphanumeric_runs(&value.value) {
             if let Some(kind) = record_id_kind(token) {
+                if disabled() {
+                    break;
+                }
                 if seen.insert((step_id.map(str::to_string), token.to_string())) {
                     hits.push(hit(
                         app,
@@ -274,7 +297,11 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             }
         }
         for host in hosts_in(&value.value) {
-            if is_instance_host(&host) && seen.insert((step_id.map(str::to_string), host.clone())) {
+            if !is_instance_host(host) || disabled() {
+                continue;
+            }
+            let host = host.to_ascii_lowercase();
+            if seen.insert((step_id.map(str::to_string), host.clone())) {
                 hits.push(hit(
                     app,
                     step_id,
