@@ -567,9 +567,10 @@ pub struct Value {
     pub value: String,
     pub context: ValueContext,
     pub kind: ValueKind,
-    /// Id of the step it belongs to, if any.
+    /// Id of the step it belongs to, if any. Shared: every value of a step
+    /// may point at one copy of its id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub step_id: Option<String>,
+    pub step_id: Option<std::sync::Arc<str>>,
     pub location: Location,
 }
 

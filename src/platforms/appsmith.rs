@@ -643,7 +643,7 @@ fn read_action(
                 value: url,
                 context: ValueContext::Url,
                 kind: value_kind(base_url.unwrap_or_default()).max(value_kind(path)),
-                step_id: Some(id.clone()),
+                step_id: Some(id.as_str().into()),
                 location: url_loc,
             });
         }
@@ -712,7 +712,7 @@ fn read_action(
                 } else {
                     value_kind(text)
                 },
-                step_id: Some(id.clone()),
+                step_id: Some(id.as_str().into()),
                 location: l.clone(),
             });
         });
@@ -728,7 +728,7 @@ fn read_action(
                     _ => ValueContext::Parameter,
                 },
                 kind: value_kind(text),
-                step_id: Some(id.clone()),
+                step_id: Some(id.as_str().into()),
                 location: bloc,
             });
         }
@@ -834,7 +834,7 @@ fn read_collection(app: &mut App, c: &Json, loc: &Location, body: Option<(&str, 
             value: text.clone(),
             context: ValueContext::Code,
             kind: ValueKind::Literal,
-            step_id: Some(id.clone()),
+            step_id: Some(id.as_str().into()),
             location: bloc.clone(),
         });
         step.code = Some(Code {
@@ -853,7 +853,7 @@ fn read_collection(app: &mut App, c: &Json, loc: &Location, body: Option<(&str, 
                         value: v.to_string(),
                         context: ValueContext::Variable,
                         kind: value_kind(v),
-                        step_id: Some(id.clone()),
+                        step_id: Some(id.as_str().into()),
                         location: sloc.child("variables").index(i).child("value"),
                     });
                 }
@@ -1203,14 +1203,14 @@ pub(crate) fn endpoints_of(values: &[Value]) -> Vec<Endpoint> {
         if let Some(host) = host_of(&v.value) {
             if out
                 .iter()
-                .any(|e| e.url == v.value && e.step_id == v.step_id)
+                .any(|e| e.url == v.value && e.step_id.as_deref() == v.step_id.as_deref())
             {
                 continue;
             }
             out.push(Endpoint {
                 url: v.value.clone(),
                 host: Some(host),
-                step_id: v.step_id.clone(),
+                step_id: v.step_id.as_deref().map(str::to_string),
                 location: v.location.clone(),
             });
         }
@@ -1360,7 +1360,7 @@ fn parse_layout(bundle: &Bundle, root: &str, parts: &[(Part, &Entry)]) -> Option
             value: text.clone(),
             context: ValueContext::Code,
             kind: ValueKind::Literal,
-            step_id: Some(id.clone()),
+            step_id: Some(id.as_str().into()),
             location: loc.clone(),
         });
         app.steps.push(Step {

@@ -590,7 +590,7 @@ fn query_step(app: &mut App, q: &Doc, index: &Index, loc: Location, step_id: Str
                 value: text.to_string(),
                 context,
                 kind: value_kind(text),
-                step_id: Some(step_id.clone()),
+                step_id: Some(step_id.as_str().into()),
                 location: l.clone(),
             });
         });
@@ -865,7 +865,7 @@ fn push_values(app: &mut App, inputs: &Json, loc: &Location, step_id: &str, kind
                             value: v.to_string(),
                             context: ValueContext::Header,
                             kind: value_kind(v),
-                            step_id: Some(step_id.to_string()),
+                            step_id: Some(step_id.into()),
                             location: l.clone(),
                         });
                     }
@@ -892,7 +892,7 @@ fn push_values(app: &mut App, inputs: &Json, loc: &Location, step_id: &str, kind
             } else {
                 value_kind(text)
             },
-            step_id: Some(step_id.to_string()),
+            step_id: Some(step_id.into()),
             location: l.clone(),
         });
     });

@@ -19,6 +19,8 @@ pub fn walk_strings(
     // One location whose path grows and shrinks as the walk goes down and
     // back up: a path is only ever built once per level, not per value.
     let mut at = loc.clone();
+    // Room for a few levels below: the path then rarely grows in steps.
+    at.path.reserve(64);
     walk(value, key, &mut at, f, 0);
 }
 
@@ -126,7 +128,7 @@ pub fn url_endpoints(values: &[crate::model::Value]) -> Vec<crate::model::Endpoi
             host_of(&v.value).map(|host| crate::model::Endpoint {
                 url: v.value.clone(),
                 host: Some(host),
-                step_id: v.step_id.clone(),
+                step_id: v.step_id.as_deref().map(str::to_string),
                 location: v.location.clone(),
             })
         })
@@ -174,6 +176,17 @@ pub fn with_entry_xml(
             message: format!("{what}not read: {e}"),
         }),
     })
+}
+
+/// Whether `haystack` contains `needle`, ASCII letters compared without case
+/// (no lower-cased copy of either).
+pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]

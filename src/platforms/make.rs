@@ -340,7 +340,7 @@ fn read_module(
                 value: label.to_string(),
                 context: ValueContext::Parameter,
                 kind: ValueKind::Literal,
-                step_id: Some(id.clone()),
+                step_id: Some(id.as_str().into()),
                 location: label_loc.clone(),
             });
             let object = format!("{connector} connection");
@@ -533,7 +533,7 @@ fn read_module(
                 } else {
                     value_kind(text)
                 },
-                step_id: Some(id.clone()),
+                step_id: Some(id.as_str().into()),
                 location: l.clone(),
             });
         });

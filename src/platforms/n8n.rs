@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::{Map, Value as Json};
 
-use super::common::{host_of, str_at, walk_strings};
+use super::common::{contains_ignore_ascii_case, host_of, str_at, walk_strings};
 use super::Parser;
 use crate::ingest::{Bundle, Entry};
 use crate::model::{
@@ -209,10 +209,8 @@ fn parse_credential_export(json: &Json, file: &str) -> Option<App> {
 }
 
 fn is_password_key(key: &str) -> bool {
-    if crate::detect::secrets::key_names_something_else(key) {
-        return false;
-    }
-    let k = key.to_ascii_lowercase();
+    // The cheap word test first: tokenising the key is only worth it for
+    // the few keys that look like a secret's.
     [
         "password",
         "passwd",
@@ -227,7 +225,8 @@ fn is_password_key(key: &str) -> bool {
         "accesskey",
     ]
     .iter()
-    .any(|w| k.contains(w))
+    .any(|w| contains_ignore_ascii_case(key, w))
+        && !crate::detect::secrets::key_names_something_else(key)
 }
 
 fn credential_auth(credential_type: &str) -> Option<String> {
@@ -321,7 +320,7 @@ fn parse_workflow(wf: &Json, base: &Location) -> App {
             host_of(url).map(|host| Endpoint {
                 url: url.to_string(),
                 host: Some(host),
-                step_id: v.step_id.clone(),
+                step_id: v.step_id.as_deref().map(str::to_string),
                 location: v.location.clone(),
             })
         })
@@ -729,7 +728,7 @@ fn sql_of(params: &Json, loc: &Location) -> Option<SqlQuery> {
 /// `{{$node["X"].json["y"]}}` without `=` mix text and expressions; the rest is literal.
 fn value_kind(text: &str) -> ValueKind {
     if let Some(rest) = text.strip_prefix('=') {
-        if !rest.contains("{{") {
+        if !has_doubled(rest, b'{') {
             return ValueKind::Literal;
         }
         if is_whole_braces(rest) {
@@ -737,11 +736,18 @@ fn value_kind(text: &str) -> ValueKind {
         }
         return ValueKind::Template;
     }
-    if text.contains("{{") && text.contains("}}") {
+    if has_doubled(text, b'{') && has_doubled(text, b'}') {
         ValueKind::Template
     } else {
         ValueKind::Literal
     }
+}
+
+/// Whether `text` holds `c` twice in a row (`{{`, `}}`): a byte search, as
+/// this runs for every value and most are short.
+fn has_doubled(text: &str, c: u8) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(c, bytes).any(|i| bytes.get(i + 1) == Some(&c))
 }
 
 /// The whole text is one `{{ … }}` block.
@@ -750,7 +756,7 @@ fn is_whole_braces(text: &str) -> bool {
     let Some(inner) = t.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")) else {
         return false;
     };
-    !inner.contains("{{") && !inner.contains("}}")
+    !has_doubled(inner, b'{') && !has_doubled(inner, b'}')
 }
 
 /// What a parameter value is, from where it sits in the node's parameters.
@@ -850,6 +856,8 @@ fn is_send_key(key: &str) -> bool {
 fn read_values(app: &mut App, step: &mut Step, short: &str, params: &Json, loc: &Location) {
     let kind = step.kind;
     let step_id = step.id.clone();
+    // One shared copy of the id for all the step's values.
+    let shared_id: std::sync::Arc<str> = step_id.as_str().into();
     let mut values = Vec::new();
     walk_strings(params, "", loc, &mut |key, text, l| {
         if text.is_empty() {
@@ -862,7 +870,7 @@ fn read_values(app: &mut App, step: &mut Step, short: &str, params: &Json, loc: 
             value: text.to_string(),
             context,
             kind: value_kind(text),
-            step_id: Some(step_id.clone()),
+            step_id: Some(shared_id.clone()),
             location: l.clone(),
         });
     });
@@ -1204,9 +1212,9 @@ fn read_pin_data(app: &mut App, pin: Option<&Json>, loc: &Location) {
             continue;
         };
         let node_loc = loc.child(node_name).with_step(node_name);
-        let step_id = step_ids
+        let step_id: Option<std::sync::Arc<str>> = step_ids
             .contains(node_name.as_str())
-            .then(|| node_name.clone());
+            .then(|| node_name.as_str().into());
         let mut fields: Vec<String> = Vec::new();
         let mut known: HashSet<&str> = HashSet::new();
         for (i, item) in items.iter().enumerate() {
@@ -1236,7 +1244,7 @@ fn read_pin_data(app: &mut App, pin: Option<&Json>, loc: &Location) {
             });
         }
         app.sample_data.push(SampleData {
-            step_id: step_id.clone(),
+            step_id: step_id.as_deref().map(str::to_string),
             records: items.len(),
             fields,
             location: node_loc,

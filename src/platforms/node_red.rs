@@ -225,7 +225,7 @@ fn read_credential_fields(
             value: text.to_string(),
             context,
             kind: value_kind(text),
-            step_id: step_id.map(str::to_string),
+            step_id: step_id.map(Into::into),
             location: loc.child(key),
         });
     }
@@ -673,7 +673,7 @@ fn read_node(
             value: url.to_string(),
             context: ValueContext::Parameter,
             kind: ValueKind::Literal,
-            step_id: Some(id.to_string()),
+            step_id: Some(id.into()),
             location: loc.child("url"),
         });
     } else if step.kind == StepKind::Trigger {
@@ -969,7 +969,7 @@ fn read_values(
                     } else {
                         ValueKind::Expression
                     },
-                    step_id: step.map(|s| s.id.clone()),
+                    step_id: step.map(|s| s.id.as_str().into()),
                     location: loc.index(i).child("valueValue"),
                 });
             }
@@ -996,7 +996,7 @@ fn read_values(
             } else {
                 value_kind(text)
             },
-            step_id: step.map(|s| s.id.clone()),
+            step_id: step.map(|s| s.id.as_str().into()),
             location: l.clone(),
         });
     });

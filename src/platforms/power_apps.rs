@@ -717,7 +717,7 @@ fn push_literal(app: &mut App, key: &str, text: &str, step: Option<&str>, locati
             value: trimmed.to_string(),
             context: ValueContext::Url,
             kind: ValueKind::Literal,
-            step_id: step.map(str::to_string),
+            step_id: step.map(Into::into),
             location: location.clone(),
         });
         return;
@@ -730,7 +730,7 @@ fn push_literal(app: &mut App, key: &str, text: &str, step: Option<&str>, locati
         value: trimmed.to_string(),
         context: ValueContext::Parameter,
         kind: ValueKind::Literal,
-        step_id: step.map(str::to_string),
+        step_id: step.map(Into::into),
         location: location.clone(),
     });
 }

@@ -829,7 +829,7 @@ fn add_code_step(
         value: source.to_string(),
         context: ValueContext::Code,
         kind: ValueKind::Literal,
-        step_id: Some(id.to_string()),
+        step_id: Some(id.into()),
         location: loc.clone().with_step(name),
     });
     app.steps.push(Step {
@@ -959,7 +959,7 @@ fn add_query(app: &mut App, q: &Query) {
         value: text.to_string(),
         context,
         kind: template_kind(text),
-        step_id: Some(id.clone()),
+        step_id: Some(id.as_str().into()),
         location: loc.clone().with_step(&name),
     };
     let mut values: Vec<Value> = Vec::new();

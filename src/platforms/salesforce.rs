@@ -450,7 +450,7 @@ impl Cx<'_> {
             value: text.to_string(),
             context,
             kind,
-            step_id: step.map(|s| s.id.clone()),
+            step_id: step.map(|s| s.id.as_str().into()),
             location,
         });
     }

@@ -656,7 +656,7 @@ fn read_query_values(app: &mut App, id: &str, kind: StepKind, o: &Json, oloc: &L
                     } else {
                         value_kind(text)
                     },
-                    step_id: Some(id.to_string()),
+                    step_id: Some(id.into()),
                     location: kloc,
                 });
             }
@@ -686,7 +686,7 @@ fn read_query_values(app: &mut App, id: &str, kind: StepKind, o: &Json, oloc: &L
                         value: text.to_string(),
                         context,
                         kind: value_kind(text),
-                        step_id: Some(id.to_string()),
+                        step_id: Some(id.into()),
                         location: kloc.index(i).index(1),
                     });
                 }

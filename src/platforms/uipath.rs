@@ -524,7 +524,7 @@ fn read_coded_workflow(app: &mut App, entry: &Entry, rel: &str) {
         value: text.to_string(),
         context: ValueContext::Code,
         kind: ValueKind::Literal,
-        step_id: Some(id.clone()),
+        step_id: Some(id.as_str().into()),
         location: loc.clone().with_step(&name),
     });
     app.steps.push(Step {
@@ -849,7 +849,7 @@ impl Reader<'_> {
             value,
             context,
             kind,
-            step_id: step.map(|(id, _)| id.to_string()),
+            step_id: step.map(|(id, _)| (*id).into()),
             location: loc,
         });
     }

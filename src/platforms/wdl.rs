@@ -936,6 +936,8 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
     let base_len = inputs_loc.path.len();
     let kind = step.kind;
     let mut values = Vec::new();
+    // One shared copy of the id for all the step's values.
+    let shared_id: std::sync::Arc<str> = step.id.as_str().into();
     walk_strings(inputs, "inputs", &inputs_loc, &mut |key, text, l| {
         if text.is_empty() {
             return;
@@ -967,7 +969,7 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
             value: text.to_string(),
             context,
             kind: value_kind,
-            step_id: Some(step.id.clone()),
+            step_id: Some(shared_id.clone()),
             location: l.clone(),
         });
     });
@@ -980,7 +982,7 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
             app.endpoints.push(Endpoint {
                 url: v.value.clone(),
                 host: Some(host),
-                step_id: v.step_id.clone(),
+                step_id: v.step_id.as_deref().map(str::to_string),
                 location: v.location.clone(),
             });
         }

@@ -660,7 +660,7 @@ fn push_code_value(app: &mut App, step: &Step) {
         value: text,
         context: ValueContext::Code,
         kind: ValueKind::Literal,
-        step_id: Some(step.id.clone()),
+        step_id: Some(step.id.as_str().into()),
         location: loc,
     });
 }
@@ -854,7 +854,7 @@ fn read_module(
                             value: expr.to_string(),
                             context: ValueContext::Parameter,
                             kind: ValueKind::Expression,
-                            step_id: Some(id.clone()),
+                            step_id: Some(id.as_str().into()),
                             location: tloc.child("expr"),
                         });
                     }
@@ -902,7 +902,7 @@ fn read_module(
                             } else {
                                 ValueKind::Literal
                             },
-                            step_id: Some(id.clone()),
+                            step_id: Some(id.as_str().into()),
                             location: l.clone(),
                         });
                     });

@@ -441,7 +441,7 @@ fn read_node(app: &mut App, node: &Json, id: &str, zap_title: &str, loc: &Locati
                 } else {
                     value_kind(text)
                 },
-                step_id: Some(id.to_string()),
+                step_id: Some(id.into()),
                 location: l.clone(),
             });
         });

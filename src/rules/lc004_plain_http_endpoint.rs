@@ -89,7 +89,7 @@ fn check(app: &App, _ctx: &Context) -> Vec<Hit> {
             candidates.push((
                 value.value.clone(),
                 value.location.clone(),
-                value.step_id.clone(),
+                value.step_id.as_deref().map(str::to_string),
             ));
         }
     }
