@@ -2069,6 +2069,21 @@ mod tests {
         assert_eq!(tokenize_key("auth.password2"), ["auth", "password", "2"]);
     }
 
+    #[test]
+    fn any_key_word_sees_the_words_tokenize_key_gives() {
+        assert!(any_key_word("X-Hub-Signature-256", |w| w == "signature"));
+        assert!(any_key_word("HTTPHeaderAuth", |w| w == "header"));
+        // The Salesforce suffix is no word, and a word is never a part of one.
+        assert!(!any_key_word("Api_Key__c", |w| w == "c"));
+        assert!(!any_key_word("signatures", |w| w == "signature"));
+        let mut seen = Vec::new();
+        any_key_word("clientSecret", |w| {
+            seen.push(w.to_string());
+            false
+        });
+        assert_eq!(seen, tokenize_key("clientSecret"));
+    }
+
     /// The fast paths of the hot loop agree with the plain versions they replace.
     #[test]
     fn fast_paths_agree_with_plain_versions() {

@@ -195,6 +195,15 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn contains_ignore_ascii_case_matches_any_case() {
+        assert!(contains_ignore_ascii_case("X-API-Key", "api-key"));
+        assert!(contains_ignore_ascii_case("userPassword", "PASSWORD"));
+        assert!(contains_ignore_ascii_case("anything", ""));
+        assert!(!contains_ignore_ascii_case("pass", "password"));
+        assert!(!contains_ignore_ascii_case("api_key", "api-key"));
+    }
+
+    #[test]
     fn pairs_use_their_name_as_key() {
         let v = json!({"parameters": [{"name": "Authorization", "value": "Bearer x"}], "url": "https://a"});
         let mut seen = Vec::new();
