@@ -858,7 +858,9 @@ fn read_values(app: &mut App, step: &mut Step, short: &str, params: &Json, loc: 
     let step_id = step.id.clone();
     // One shared copy of the id for all the step's values.
     let shared_id: std::sync::Arc<str> = step_id.as_str().into();
-    let mut values = Vec::new();
+    // Straight into the app's list (no per-step list copied over after).
+    let start = app.values.len();
+    let values = &mut app.values;
     walk_strings(params, "", loc, &mut |key, text, l| {
         if text.is_empty() {
             return;
@@ -875,7 +877,7 @@ fn read_values(app: &mut App, step: &mut Step, short: &str, params: &Json, loc: 
         });
     });
     let mut seen = HashSet::new();
-    for v in &values {
+    for v in app.values.get(start..).unwrap_or_default() {
         if kind == StepKind::HttpRequest
             && v.context == ValueContext::Body
             && (v.key.eq_ignore_ascii_case("grant_type") || is_password_key(&v.key))
@@ -902,7 +904,6 @@ fn read_values(app: &mut App, step: &mut Step, short: &str, params: &Json, loc: 
             }
         }
     }
-    app.values.extend(values);
 }
 
 /// Field names read through `$json.a.b`, `$json["a"]`, `.json.a` (`$('X').item.json.a`,

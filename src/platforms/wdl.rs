@@ -935,7 +935,9 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
     let inputs_loc = loc.child("inputs");
     let base_len = inputs_loc.path.len();
     let kind = step.kind;
-    let mut values = Vec::new();
+    // Straight into the app's list (no per-step list copied over after).
+    let start = app.values.len();
+    let values = &mut app.values;
     // One shared copy of the id for all the step's values.
     let shared_id: std::sync::Arc<str> = step.id.as_str().into();
     walk_strings(inputs, "inputs", &inputs_loc, &mut |key, text, l| {
@@ -973,8 +975,9 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
             location: l.clone(),
         });
     });
-    read_field_refs(app, step, &values);
-    for v in &values {
+    let values = app.values.get(start..).unwrap_or_default();
+    read_field_refs(&mut app.fields, step, values);
+    for v in values {
         if v.context != ValueContext::Url || v.kind == ValueKind::Expression {
             continue;
         }
@@ -987,13 +990,12 @@ fn read_inputs(app: &mut App, step: &mut Step, node: &Json, loc: &Location) {
             });
         }
     }
-    app.values.extend(values);
 }
 
 /// Record fields the step's expressions use: `…?['body/<column>']` (dynamic
 /// content from a trigger or connector) and `triggerBody()?['<name>']`.
 /// Steps that send data out (e-mail, HTTP, a response) send them.
-fn read_field_refs(app: &mut App, step: &Step, values: &[Value]) {
+fn read_field_refs(fields: &mut Vec<DataField>, step: &Step, values: &[Value]) {
     let usage = if matches!(
         step.kind,
         StepKind::Email | StepKind::HttpRequest | StepKind::Response
@@ -1012,7 +1014,7 @@ fn read_field_refs(app: &mut App, step: &Step, values: &[Value]) {
                 continue;
             }
             seen.push(name.clone());
-            app.fields.push(DataField {
+            fields.push(DataField {
                 name,
                 object: None,
                 usage,
