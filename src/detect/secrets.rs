@@ -274,7 +274,7 @@ struct Pattern {
     name: String,
     provider: String,
     impact: String,
-    regex: Regex,
+    regex: LazyRegex,
     min_entropy: Option<f64>,
     validator: Validator,
     confidence: Confidence,
@@ -283,6 +283,29 @@ struct Pattern {
     requires: Vec<usize>,
     #[cfg(test)]
     def: PatternDef,
+}
+
+/// A pattern's regex, built the first time a scan needs it.
+struct LazyRegex {
+    source: String,
+    compiled: OnceLock<Result<Regex, String>>,
+}
+
+impl LazyRegex {
+    fn compiled(&self) -> &Result<Regex, String> {
+        self.compiled.get_or_init(|| {
+            RegexBuilder::new(&self.source)
+                .unicode(false)
+                .size_limit(8 * 1024 * 1024)
+                .build()
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    /// The regex, or `None` if it does not compile (a test rules that out).
+    fn get(&self) -> Option<&Regex> {
+        self.compiled().as_ref().ok()
+    }
 }
 
 struct Engine {
@@ -332,16 +355,12 @@ impl Engine {
             id
         };
         for def in defs {
-            let regex = match RegexBuilder::new(&def.regex)
-                .unicode(false)
-                .size_limit(8 * 1024 * 1024)
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    errors.push(format!("{}: bad regex: {e}", def.id));
-                    continue;
-                }
+            // Compiled on first use: a scan needs the few patterns whose
+            // keywords occur, and building all of them up front was most of
+            // the engine's one-time set-up. A test compiles every one.
+            let regex = LazyRegex {
+                source: def.regex.clone(),
+                compiled: OnceLock::new(),
             };
             let validator = match def.validator.as_deref() {
                 None => Validator::None,
@@ -574,11 +593,14 @@ fn dfa_is_match(ac: &dfa::DFA, haystack: &[u8]) -> bool {
 /// Spans of one pattern in `text` that pass its checks.
 fn pattern_matches(pattern: &Pattern, text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    let Some(regex) = pattern.regex.get() else {
+        return out;
+    };
     // Most candidates do not match at all; the lazy DFA answers that fastest.
-    if !pattern.regex.is_match(text.as_bytes()) {
+    if !regex.is_match(text.as_bytes()) {
         return out;
     }
-    for caps in pattern.regex.captures_iter(text.as_bytes()) {
+    for caps in regex.captures_iter(text.as_bytes()) {
         // The secret is the first capture group that took part, else the match.
         let Some(m) = caps.iter().skip(1).flatten().next().or_else(|| caps.get(0)) else {
             continue;
@@ -1630,6 +1652,12 @@ mod tests {
     fn secrets_toml_loads_without_errors() {
         let e = engine();
         assert!(e.errors.is_empty(), "{:#?}", e.errors);
+        // Regexes are built on first use in scans; every one must build.
+        for p in &e.patterns {
+            if let Err(err) = p.regex.compiled() {
+                panic!("{}: bad regex: {err}", p.id);
+            }
+        }
         assert!(e.patterns.len() >= 80, "only {} patterns", e.patterns.len());
         let mut seen = std::collections::BTreeSet::new();
         for p in &e.patterns {
