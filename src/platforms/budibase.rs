@@ -267,25 +267,22 @@ fn push_table_fields(app: &mut App, table: &Doc, step_id: Option<&str>, usage: F
 }
 
 fn is_secret_key(key: &str) -> bool {
-    if crate::detect::secrets::key_names_something_else(key) {
-        return false;
-    }
-    let k = key.to_ascii_lowercase();
-    [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "apikey",
-        "api_key",
-        "privatekey",
-        "private_key",
-        "accesskey",
-        "access_key",
-        "clientsecret",
-    ]
-    .iter()
-    .any(|w| k.contains(w))
+    super::common::names_secret_field(
+        key,
+        &[
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "privatekey",
+            "private_key",
+            "accesskey",
+            "access_key",
+            "clientsecret",
+        ],
+    )
 }
 
 fn value_kind(text: &str) -> ValueKind {

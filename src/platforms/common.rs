@@ -178,6 +178,16 @@ pub fn with_entry_xml(
     })
 }
 
+/// Whether `key` names a field that holds a secret: it contains one of the
+/// parser's `words` (lower case; matched in any case) and does not merely
+/// describe or point to a secret (`apiKeyName`, `tokenUrl`). The cheap word
+/// test runs first: tokenising the key is only worth it for the few keys
+/// that look like a secret's.
+pub fn names_secret_field(key: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| contains_ignore_ascii_case(key, w))
+        && !crate::detect::secrets::key_names_something_else(key)
+}
+
 /// Whether `haystack` contains `needle`, ASCII letters compared without case
 /// (no lower-cased copy of either).
 pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {

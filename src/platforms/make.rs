@@ -686,22 +686,19 @@ fn value_kind(text: &str) -> ValueKind {
 }
 
 fn is_password_key(key: &str) -> bool {
-    if crate::detect::secrets::key_names_something_else(key) {
-        return false;
-    }
-    let k = key.to_ascii_lowercase();
-    [
-        "authpass",
-        "password",
-        "passwd",
-        "secret",
-        "apikey",
-        "api_key",
-        "token",
-        "privatekey",
-    ]
-    .iter()
-    .any(|w| k.contains(w))
+    super::common::names_secret_field(
+        key,
+        &[
+            "authpass",
+            "password",
+            "passwd",
+            "secret",
+            "apikey",
+            "api_key",
+            "token",
+            "privatekey",
+        ],
+    )
 }
 
 /// The context of a value from its path under `mapper` / `parameters`.

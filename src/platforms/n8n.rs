@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::{Map, Value as Json};
 
-use super::common::{contains_ignore_ascii_case, host_of, str_at, walk_strings};
+use super::common::{host_of, str_at, walk_strings};
 use super::Parser;
 use crate::ingest::{Bundle, Entry};
 use crate::model::{
@@ -209,24 +209,22 @@ fn parse_credential_export(json: &Json, file: &str) -> Option<App> {
 }
 
 fn is_password_key(key: &str) -> bool {
-    // The cheap word test first: tokenising the key is only worth it for
-    // the few keys that look like a secret's.
-    [
-        "password",
-        "passwd",
-        "passphrase",
-        "secret",
-        "token",
-        "apikey",
-        "api_key",
-        "api-key",
-        "privatekey",
-        "private_key",
-        "accesskey",
-    ]
-    .iter()
-    .any(|w| contains_ignore_ascii_case(key, w))
-        && !crate::detect::secrets::key_names_something_else(key)
+    super::common::names_secret_field(
+        key,
+        &[
+            "password",
+            "passwd",
+            "passphrase",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "api-key",
+            "privatekey",
+            "private_key",
+            "accesskey",
+        ],
+    )
 }
 
 fn credential_auth(credential_type: &str) -> Option<String> {

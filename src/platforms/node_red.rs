@@ -233,24 +233,21 @@ fn read_credential_fields(
 }
 
 fn is_password_key(key: &str) -> bool {
-    if crate::detect::secrets::key_names_something_else(key) {
-        return false;
-    }
-    let k = key.to_ascii_lowercase();
-    [
-        "password",
-        "passwd",
-        "passphrase",
-        "secret",
-        "token",
-        "apikey",
-        "api_key",
-        "privatekey",
-        "keydata",
-        "accesskey",
-    ]
-    .iter()
-    .any(|w| k.contains(w))
+    super::common::names_secret_field(
+        key,
+        &[
+            "password",
+            "passwd",
+            "passphrase",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "privatekey",
+            "keydata",
+            "accesskey",
+        ],
+    )
 }
 
 // ---------------------------------------------------------------------------

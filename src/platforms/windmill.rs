@@ -262,26 +262,23 @@ fn workspace_app(entry: &Entry) -> App {
 }
 
 fn is_secret_key(key: &str) -> bool {
-    if crate::detect::secrets::key_names_something_else(key) {
-        return false;
-    }
-    let k = key.to_ascii_lowercase();
-    [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "apikey",
-        "api_key",
-        "private_key",
-        "privatekey",
-        "access_key",
-        "accesskey",
-        "client_secret",
-        "credentials",
-    ]
-    .iter()
-    .any(|w| k.contains(w))
+    super::common::names_secret_field(
+        key,
+        &[
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "private_key",
+            "privatekey",
+            "access_key",
+            "accesskey",
+            "client_secret",
+            "credentials",
+        ],
+    )
 }
 
 /// `$var:f/x/y` / `$res:f/x/y`: a reference to a stored variable or resource.

@@ -519,22 +519,19 @@ fn http_call(action: &str, params: &Json, loc: &Location) -> HttpCall {
 }
 
 fn is_password_key(key: &str) -> bool {
-    if crate::detect::secrets::key_names_something_else(key) {
-        return false;
-    }
-    let k = key.to_ascii_lowercase();
-    [
-        "basic_auth",
-        "password",
-        "passwd",
-        "secret",
-        "apikey",
-        "api_key",
-        "token",
-        "private_key",
-    ]
-    .iter()
-    .any(|w| k.contains(w))
+    super::common::names_secret_field(
+        key,
+        &[
+            "basic_auth",
+            "password",
+            "passwd",
+            "secret",
+            "apikey",
+            "api_key",
+            "token",
+            "private_key",
+        ],
+    )
 }
 
 fn value_context(kind: StepKind, first: &str, key: &str) -> ValueContext {
